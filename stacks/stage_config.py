@@ -1,0 +1,241 @@
+"""Typed, validated per-stage settings, read from ``stages.toml``.
+
+Pure Python (no CDK import): the CDK app, the release CLI and CI scripts all read the stages
+through here, so a stage means the same thing everywhere. Any bad value raises
+``StageConfigError`` naming the stage, the key and what is allowed, before anything is synthesized.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from constructs_lib.alias_spec import (
+    PREDEFINED_ROLLOUTS,
+    AliasSpec,
+    AliasSpecError,
+    RolloutSpec,
+    WeightedRoute,
+    validate_aliases,
+)
+
+STAGES_FILE = Path(__file__).resolve().parent.parent / "stages.toml"
+STAGE_NAMES = ("dev", "staging", "prod")
+PROJECT = "version-demo"
+FUNCTION_BASENAME = "VersionedOrderAPI"
+
+RUNTIMES = ("python3.11", "python3.12", "python3.13", "python3.14")
+# The retention periods CloudWatch Logs accepts.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+
+class StageConfigError(ValueError):
+    """A stage setting that cannot be synthesized; the message names stage, key and what is allowed."""
+
+
+@dataclass(frozen=True)
+class AlarmThresholds:
+    """Alias alarms that roll a CodeDeploy deployment back (and show on the dashboard)."""
+
+    errors: int = 1
+    throttles: int = 1
+    p99_duration_ms: int = 3000
+    period_minutes: int = 1
+    evaluation_periods: int = 1
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    """Everything that differs between dev, staging and prod."""
+
+    name: str
+    aliases: tuple[AliasSpec, ...]
+    api_alias: str
+    runtime: str = "python3.13"
+    memory_mb: int = 256
+    timeout_seconds: int = 10
+    log_retention_days: int = 30
+    retain_data: bool = True
+    deletion_protection: bool = False
+    point_in_time_recovery: bool = False
+    alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
+    account: str | None = None
+    region: str | None = None
+
+    @property
+    def stack_name(self) -> str:
+        return f"{PROJECT}-{self.name}"
+
+    @property
+    def function_name(self) -> str:
+        return f"{self.name}-{FUNCTION_BASENAME}"
+
+    def table_name(self, kind: str) -> str:
+        """``orders``, ``config`` or ``audit`` -> ``<stage>-version-demo-<kind>`` (the seed's names)."""
+        return f"{self.name}-{PROJECT}-{kind}"
+
+    def alias(self, name: str) -> AliasSpec:
+        for alias in self.aliases:
+            if alias.name == name:
+                return alias
+        raise KeyError(name)
+
+
+_SCALAR_KEYS: dict[str, type] = {
+    "runtime": str,
+    "memory_mb": int,
+    "timeout_seconds": int,
+    "log_retention_days": int,
+    "retain_data": bool,
+    "deletion_protection": bool,
+    "point_in_time_recovery": bool,
+    "account": str,
+    "region": str,
+    "api_alias": str,
+}
+_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms"}
+_ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout"}
+_ALARM_KEYS = {f for f in AlarmThresholds.__dataclass_fields__}
+
+
+def load_stages(path: Path = STAGES_FILE) -> dict[str, StageConfig]:
+    """Read and validate every stage in ``path``."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise StageConfigError(f"{path.name}: not valid TOML: {err}") from None
+    return parse_stages(raw)
+
+
+def load_stage(name: str, path: Path = STAGES_FILE) -> StageConfig:
+    """One stage by name; an unknown name lists the valid ones."""
+    stages = load_stages(path)
+    if name not in stages:
+        raise StageConfigError(f"unknown stage {name!r}; valid stages: {', '.join(stages)}")
+    return stages[name]
+
+
+def parse_stages(raw: dict[str, Any]) -> dict[str, StageConfig]:
+    """Turn the parsed TOML document into validated ``StageConfig`` objects, in STAGE_NAMES order."""
+    unknown = set(raw) - {"defaults", "stages"}
+    if unknown:
+        raise StageConfigError(f"unknown top-level key(s) {sorted(unknown)}; allowed: defaults, stages")
+    defaults = raw.get("defaults", {})
+    stages = raw.get("stages", {})
+    if not isinstance(stages, dict) or not stages:
+        raise StageConfigError("stages: no stage is defined")
+    for name in stages:
+        if name not in STAGE_NAMES:
+            raise StageConfigError(f"stages.{name}: unknown stage; allowed: {', '.join(STAGE_NAMES)}")
+    return {name: parse_stage(name, defaults, stages[name]) for name in STAGE_NAMES if name in stages}
+
+
+def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -> StageConfig:
+    """Merge ``defaults`` with one stage's settings and validate every value."""
+    where = f"stage {name!r}"
+    for source, label in ((defaults, "defaults"), (settings, where)):
+        unknown = set(source) - _STAGE_KEYS
+        if unknown:
+            raise StageConfigError(f"{label}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_STAGE_KEYS))}")
+    merged = {**defaults, **settings}
+    merged["alarms"] = {**defaults.get("alarms", {}), **settings.get("alarms", {})}
+    for key, kind in _SCALAR_KEYS.items():
+        if key in merged:
+            _expect_type(where, key, merged[key], kind)
+
+    aliases = tuple(_parse_alias(where, i, a) for i, a in enumerate(merged.get("aliases", [])))
+    try:
+        validate_aliases(list(aliases))
+    except AliasSpecError as err:
+        raise StageConfigError(f"{where}: {err}") from None
+
+    api_alias = merged.get("api_alias", aliases[0].name)
+    if api_alias not in {a.name for a in aliases}:
+        raise StageConfigError(
+            f"{where}: api_alias {api_alias!r} is not one of this stage's aliases ({', '.join(a.name for a in aliases)})"
+        )
+    config = StageConfig(
+        name=name,
+        aliases=aliases,
+        api_alias=api_alias,
+        alarms=_parse_alarms(where, merged["alarms"]),
+        **{k: merged[k] for k in _SCALAR_KEYS if k in merged and k != "api_alias"},
+    )
+    _check_ranges(where, config)
+    return config
+
+
+def _parse_alias(where: str, index: int, raw: Any) -> AliasSpec:
+    prop = f"aliases[{index}]"
+    if not isinstance(raw, dict):
+        raise StageConfigError(f"{where}: {prop} must be a table with name and target")
+    unknown = set(raw) - _ALIAS_KEYS
+    if unknown:
+        raise StageConfigError(f"{where}: {prop} unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_ALIAS_KEYS))}")
+    for key in ("name", "target"):
+        if key not in raw:
+            raise StageConfigError(f"{where}: {prop}.{key} is required")
+    weighted = raw.get("weighted")
+    if weighted is not None:
+        if not isinstance(weighted, dict) or set(weighted) != {"version", "weight"}:
+            raise StageConfigError(f"{where}: {prop}.weighted must be {{ version = <target>, weight = <0..1> }}")
+        weighted = WeightedRoute(version=weighted["version"], weight=weighted["weight"])
+    return AliasSpec(
+        name=raw["name"],
+        target=raw["target"],
+        description=str(raw.get("description", "")),
+        weighted=weighted,
+        rollout=_parse_rollout(where, prop, raw.get("rollout")),
+    )
+
+
+def _parse_rollout(where: str, prop: str, raw: Any) -> RolloutSpec | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return RolloutSpec(predefined=raw)
+    if isinstance(raw, dict) and set(raw) <= {"type", "percent", "minutes"}:
+        return RolloutSpec(kind=raw.get("type"), percent=raw.get("percent"), minutes=raw.get("minutes"))
+    raise StageConfigError(
+        f"{where}: {prop}.rollout must be one of {', '.join(PREDEFINED_ROLLOUTS)} "
+        "or { type = 'canary'|'linear', percent = N, minutes = M }"
+    )
+
+
+def _parse_alarms(where: str, raw: dict[str, Any]) -> AlarmThresholds:
+    unknown = set(raw) - _ALARM_KEYS
+    if unknown:
+        raise StageConfigError(f"{where}: alarms has unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_ALARM_KEYS))}")
+    for key, value in raw.items():
+        _expect_type(where, f"alarms.{key}", value, int)
+        if value < 1:
+            raise StageConfigError(f"{where}: alarms.{key} must be >= 1, got {value}")
+    return AlarmThresholds(**raw)
+
+
+def _check_ranges(where: str, config: StageConfig) -> None:
+    if config.runtime not in RUNTIMES:
+        raise StageConfigError(f"{where}: runtime {config.runtime!r} is not supported; allowed: {', '.join(RUNTIMES)}")
+    if not 128 <= config.memory_mb <= 10240:
+        raise StageConfigError(f"{where}: memory_mb must be from 128 to 10240, got {config.memory_mb}")
+    if not 1 <= config.timeout_seconds <= 900:
+        raise StageConfigError(f"{where}: timeout_seconds must be from 1 to 900, got {config.timeout_seconds}")
+    if config.log_retention_days not in LOG_RETENTION_DAYS:
+        raise StageConfigError(
+            f"{where}: log_retention_days {config.log_retention_days} is not a CloudWatch Logs retention; "
+            f"allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    if config.deletion_protection and not config.retain_data:
+        raise StageConfigError(
+            f"{where}: deletion_protection = true needs retain_data = true (a protected table cannot be deleted with the stack)"
+        )
+    if config.account is not None and not (config.account.isdigit() and len(config.account) == 12):
+        raise StageConfigError(f"{where}: account must be a 12-digit AWS account id, got {config.account!r}")
+
+
+def _expect_type(where: str, key: str, value: Any, kind: type) -> None:
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        raise StageConfigError(f"{where}: {key} must be {kind.__name__}, got {type(value).__name__} {value!r}")
