@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from constructs_lib.alarm_thresholds import AlarmThresholds
 from constructs_lib.alias_spec import (
     PREDEFINED_ROLLOUTS,
     AliasSpec,
@@ -36,17 +37,6 @@ class StageConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class AlarmThresholds:
-    """Alias alarms that roll a CodeDeploy deployment back (and show on the dashboard)."""
-
-    errors: int = 1
-    throttles: int = 1
-    p99_duration_ms: int = 3000
-    period_minutes: int = 1
-    evaluation_periods: int = 1
-
-
-@dataclass(frozen=True)
 class StageConfig:
     """Everything that differs between dev, staging and prod."""
 
@@ -60,6 +50,7 @@ class StageConfig:
     retain_data: bool = True
     deletion_protection: bool = False
     point_in_time_recovery: bool = False
+    termination_protection: bool = False
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
     account: str | None = None
     region: str | None = None
@@ -91,6 +82,7 @@ _SCALAR_KEYS: dict[str, type] = {
     "retain_data": bool,
     "deletion_protection": bool,
     "point_in_time_recovery": bool,
+    "termination_protection": bool,
     "account": str,
     "region": str,
     "api_alias": str,

@@ -1,0 +1,1 @@
+"""Reusable constructs: versioned function, stage aliases, gradual rollout, tables, dashboard, HTTP entry."""

@@ -1,0 +1,1 @@
+"""Per-stage stacks and the typed stage settings they are built from."""

@@ -1,0 +1,160 @@
+"""One stage of the version-demo service: tables, versioned function, aliases, rollouts, dashboard, API.
+
+A thin composition of the constructs in ``constructs_lib``; everything that differs between stages
+comes from a validated ``StageConfig``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack, Tags
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from constructs_lib.alias_alarms import AliasAlarms
+from constructs_lib.alias_http_api import AliasHttpApi
+from constructs_lib.canary_dashboard import CanaryDashboard
+from constructs_lib.gradual_rollout import GradualRollout
+from constructs_lib.service_tables import ServiceTables
+from constructs_lib.stage_alias import StageAlias
+from constructs_lib.versioned_function import VersionedFunction
+from stacks.stage_config import PROJECT, StageConfig
+
+LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
+ORDER_API_CODE = LAMBDA_SRC / "order_api"
+
+# Least privilege: the handler writes an order and its audit record in one transaction
+# (TransactWriteItems needs the per-item actions), reads orders back and reads runtime settings.
+ORDERS_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem")
+AUDIT_ACTIONS = ("dynamodb:PutItem", "dynamodb:ConditionCheckItem")
+CONFIG_ACTIONS = ("dynamodb:GetItem",)
+
+
+def _runtime(name: str) -> lambda_.Runtime:
+    """``python3.13`` -> ``lambda_.Runtime.PYTHON_3_13`` (the name is validated by the stage config)."""
+    return getattr(lambda_.Runtime, name.upper().replace("PYTHON", "PYTHON_").replace(".", "_"))
+
+
+_RETENTION_NAMES = {
+    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
+    60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
+    365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
+    1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
+    3653: "TEN_YEARS",
+}  # fmt: skip
+
+
+def _retention(days: int) -> logs.RetentionDays:
+    """Days (validated against CloudWatch's list by the stage config) -> CDK's enum member."""
+    return getattr(logs.RetentionDays, _RETENTION_NAMES[days])
+
+
+class VersionDemoStack(Stack):
+    """The stack ``version-demo-<stage>``.
+
+    Exposes ``tables``, ``function`` (``VersionedFunction``), ``aliases`` (name -> ``StageAlias``),
+    ``rollouts`` (alias name -> ``GradualRollout``), ``alarms`` (alias name -> ``AliasAlarms``) and ``api``.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, termination_protection=config.termination_protection, **kwargs)
+        self.config = config
+        self.tables = ServiceTables(
+            self,
+            "Tables",
+            stage=config.name,
+            table_name_prefix=f"{config.name}-{PROJECT}",
+            retain=config.retain_data,
+            deletion_protection=config.deletion_protection,
+            point_in_time_recovery=config.point_in_time_recovery,
+        )
+        self.function = VersionedFunction(
+            self,
+            "OrderApi",
+            function_name=config.function_name,
+            code_dir=ORDER_API_CODE,
+            runtime=_runtime(config.runtime),
+            memory_mb=config.memory_mb,
+            timeout=Duration.seconds(config.timeout_seconds),
+            log_retention=_retention(config.log_retention_days),
+            environment={
+                "ORDERS_TABLE": self.tables.orders.table_name,
+                "CONFIG_TABLE": self.tables.config.table_name,
+                "AUDIT_TABLE": self.tables.audit.table_name,
+                "STAGE": config.name,
+            },
+        )
+        self._grant(self.tables.orders, ORDERS_ACTIONS)
+        self._grant(self.tables.audit, AUDIT_ACTIONS)
+        self._grant(self.tables.config, CONFIG_ACTIONS)
+
+        self.aliases: dict[str, StageAlias] = {}
+        self.alarms: dict[str, AliasAlarms] = {}
+        self.rollouts: dict[str, GradualRollout] = {}
+        for spec in config.aliases:
+            self._build_alias(spec)
+
+        CanaryDashboard(
+            self,
+            "Dashboard",
+            dashboard_name=f"{config.stack_name}-canary",
+            function_name=config.function_name,
+            alias_names=[a.name for a in config.aliases],
+        )
+        self.api = AliasHttpApi(
+            self,
+            "HttpApi",
+            api_name=f"{config.stack_name}-orders",
+            alias=self.aliases[config.api_alias].alias,
+            log_retention=_retention(config.log_retention_days),
+        )
+        self._outputs()
+        Tags.of(self).add("Project", PROJECT)
+        Tags.of(self).add("Stage", config.name)
+
+    def _grant(self, table: dynamodb.Table, actions: tuple[str, ...]) -> None:
+        self.function.function.add_to_role_policy(
+            iam.PolicyStatement(actions=list(actions), resources=[table.table_arn])
+        )
+
+    def _build_alias(self, spec: Any) -> None:
+        alias = StageAlias(
+            self,
+            f"Alias{spec.name.capitalize()}",
+            function=self.function.function,
+            new_version=self.function.current_version,
+            spec=spec,
+        )
+        self.aliases[spec.name] = alias
+        alarms = AliasAlarms(
+            self,
+            f"Alarms{spec.name.capitalize()}",
+            alias=alias.alias,
+            thresholds=self.config.alarms,
+            name_prefix=f"{self.config.function_name}-{spec.name}",
+        )
+        self.alarms[spec.name] = alarms
+        if spec.rollout is not None:
+            self.rollouts[spec.name] = GradualRollout(
+                self,
+                f"Rollout{spec.name.capitalize()}",
+                alias=alias.alias,
+                rollout=spec.rollout,
+                alarms=list(alarms.alarms),
+            )
+
+    def _outputs(self) -> None:
+        """Names CI and the release CLI read instead of guessing."""
+        CfnOutput(self, "ApiUrl", value=self.api.url, description="HTTP API URL (invokes the API alias)")
+        CfnOutput(self, "FunctionName", value=self.function.function.function_name)
+        CfnOutput(self, "NewVersion", value=self.function.current_version.version, description="Version this deploy published")
+        for name, alias in self.aliases.items():
+            CfnOutput(self, f"AliasArn{name.capitalize()}", value=alias.alias.function_arn, description=f"ARN of alias {name}")
+        CfnOutput(self, "OrdersTableName", value=self.tables.orders.table_name)
+        CfnOutput(self, "ConfigTableName", value=self.tables.config.table_name)
+        CfnOutput(self, "AuditTableName", value=self.tables.audit.table_name)
