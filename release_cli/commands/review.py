@@ -1,0 +1,129 @@
+"""``review``: list every resource change as a change set would, and fail on changes that lose data.
+
+Three sources, one report and one gate:
+
+* ``review [--stage S]``: each stage's synthesized template (``--cdk-out``) against its baseline
+  (``--baselines``); no stage = every stage; no AWS credentials needed;
+* ``review --old A --new B``: any two template files (JSON or YAML);
+* ``review --change-set NAME --stage S``: a real change set, read with boto3 (needs credentials).
+
+Exit codes: 0 safe (no data-losing change, or every one has an allowance); 1 danger; 2 bad input
+(a missing or unparsable file, not a template, missing options, an AWS error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from release_cli.review.allowances import DEFAULT_FILE, load_allowances
+from release_cli.review.aws import cloudformation_client, stack_name_for
+from release_cli.review.changeset import ChangeSetTarget, review_change_set
+from release_cli.review.errors import ReviewInputError
+from release_cli.review.locations import (
+    DEFAULT_BASELINES,
+    DEFAULT_CDK_OUT,
+    all_stages,
+    baseline_template,
+    synthesized_template,
+)
+from release_cli.review.model import Allowance, Report
+from release_cli.review.render import RENDERERS
+from release_cli.review.review import review_templates
+from release_cli.review.templates import load_template_file
+
+EXIT_SAFE, EXIT_DANGER, EXIT_INPUT = 0, 1, 2
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``review`` subcommand."""
+    parents = [subparsers.common_parent] if hasattr(subparsers, "common_parent") else []
+    parser = subparsers.add_parser(
+        "review",
+        parents=parents,
+        help="review template changes and fail on data loss",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--old", type=Path, help="old template file (with --new): review two files")
+    parser.add_argument("--new", type=Path, help="new template file (with --old)")
+    parser.add_argument("--change-set", help="review this CloudFormation change set of the stage's stack")
+    parser.add_argument("--stack-name", help="stack of the change set (default: version-demo-<stage>)")
+    parser.add_argument("--cdk-out", type=Path, default=DEFAULT_CDK_OUT, help="synthesized cloud assembly")
+    parser.add_argument("--baselines", type=Path, default=DEFAULT_BASELINES, help="directory of stage baselines")
+    parser.add_argument("--allowances", type=Path, help=f"allowance file (default: {DEFAULT_FILE} if present)")
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="table", help="output format")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Review, print the report, and return the exit code."""
+    try:
+        reports = collect_reports(args)
+    except ReviewInputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    sys.stdout.write(RENDERERS[args.format](reports))
+    return EXIT_SAFE if all(report.safe for report in reports) else EXIT_DANGER
+
+
+def collect_reports(args: argparse.Namespace) -> list[Report]:
+    """One report per comparison the options ask for."""
+    stage: str | None = getattr(args, "stage", None)
+    allowances = load_allowances(path=args.allowances or DEFAULT_FILE, required=args.allowances is not None)
+    if args.old is not None or args.new is not None:
+        if args.old is None or args.new is None or args.change_set:
+            raise ReviewInputError("--old and --new go together, and not with --change-set")
+        return [_files_report(old=args.old, new=args.new, stage=stage, allowances=allowances)]
+    if args.change_set:
+        if stage is None:
+            raise ReviewInputError("--change-set needs --stage (the stack is version-demo-<stage>)")
+        return [_change_set_report(args=args, stage=stage, allowances=allowances)]
+    stages = [stage] if stage else list(all_stages())
+    return [_stage_report(args=args, stage=s, allowances=allowances) for s in stages]
+
+
+def _files_report(*, old: Path, new: Path, stage: str | None, allowances: list[Allowance]) -> Report:
+    label = f"{old} -> {new}" + (f" (stage {stage})" if stage else "")
+    return review_templates(
+        old=load_template_file(path=old),
+        new=load_template_file(path=new),
+        label=label,
+        stage=stage,
+        allowances=allowances,
+    )
+
+
+def _stage_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:
+    synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
+    if not synthesized.exists():
+        raise ReviewInputError(f"{synthesized}: no synthesized template for stage {stage} (run cdk synth first)")
+    new = load_template_file(path=synthesized)
+    baseline = baseline_template(baselines=args.baselines, stage=stage)
+    notices = []
+    if baseline.exists():
+        old = load_template_file(path=baseline)
+    else:
+        old = {"Resources": {}}
+        notices.append(f"no baseline at {baseline}: first release, every resource is an Add")
+    return review_templates(
+        old=old, new=new, label=f"stage {stage}", stage=stage, allowances=allowances, notices=notices
+    )
+
+
+def _change_set_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:
+    client = cloudformation_client(region=getattr(args, "region", None), profile=getattr(args, "profile", None))
+    target = ChangeSetTarget(stack_name=args.stack_name or stack_name_for(stage), change_set_name=args.change_set)
+    synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
+    fallback = load_template_file(path=synthesized) if synthesized.exists() else None
+    return review_change_set(
+        client=client,
+        target=target,
+        label=f"stage {stage}, change set {args.change_set}",
+        stage=stage,
+        allowances=allowances,
+        fallback_new=fallback,
+    )

@@ -1,0 +1,57 @@
+"""JSON rendering: the full report model, for tools (CI annotations, dashboards)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from release_cli.review.model import Allowance, Finding, Report, ResourceChange
+from release_cli.review.rows import verdict
+
+
+def render_json(reports: list[Report]) -> str:
+    """``{"safe": bool, "reports": [...]}``, stable key order."""
+    document = {"safe": all(r.safe for r in reports), "reports": [report_dict(r) for r in reports]}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "label": report.label,
+        "safe": report.safe,
+        "verdict": verdict(report),
+        "notices": report.notices,
+        "changes": [_change(c) for c in report.changes],
+        "findings": [_finding(f) for f in report.findings],
+        "allowances_used": [_allowance(a) for a in report.allowances_used],
+        "unused_allowances": [_allowance(a) for a in report.unused_allowances],
+    }
+
+
+def _change(change: ResourceChange) -> dict[str, Any]:
+    return {
+        "action": change.action.value,
+        "logical_id": change.logical_id,
+        "type": change.resource_type,
+        "replacement": change.replacement.value,
+        "causes": [{"property": c.path, "replacement": c.replacement.value, "reason": c.reason} for c in change.causes],
+        "attribute_changes": change.attribute_changes,
+        "churn": change.churn,
+        "notes": change.notes,
+        "source": change.source,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "kind": finding.kind,
+        "logical_ids": list(finding.logical_ids),
+        "type": finding.resource_type,
+        "message": finding.message,
+        "allowed": finding.allowed,
+        "allowance": _allowance(finding.allowance) if finding.allowance else None,
+    }
+
+
+def _allowance(allowance: Allowance) -> dict[str, Any]:
+    return {"logical_id": allowance.logical_id, "stage": allowance.stage, "reason": allowance.reason}
