@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from order_service.errors import BadRequest, FieldError, MethodNotAllowed, NotFound
+from order_service.errors import BadRequest, FieldError, MethodNotAllowed, NotFound, OrderApiError
 from order_service.jsontype import json_type
 
 ACTIONS = ("create", "status")
@@ -35,10 +35,16 @@ class Request:
 
 
 def action_hint(event: Any) -> str:
-    """The action to echo in an error response before parsing succeeded (the seed answered ``none``)."""
-    if isinstance(event, dict) and isinstance(event.get("action"), str):
-        return event["action"][:ACTION_ECHO_LIMIT]
-    return "none"
+    """The action to echo in an error response raised before parsing finished (the seed answered ``none``)."""
+    if not isinstance(event, dict):
+        return "none"
+    if _is_http_event(event):
+        try:
+            return _route(event)[0]
+        except OrderApiError:
+            return "none"
+    action = event.get("action")
+    return action[:ACTION_ECHO_LIMIT] if isinstance(action, str) else "none"
 
 
 def parse_event(event: Any) -> Request:
@@ -66,20 +72,28 @@ def _parse_direct(event: dict[str, Any]) -> Request:
 
 
 def _parse_http(event: dict[str, Any]) -> Request:
+    action, order_id = _route(event)
+    if action == "status":
+        return Request(action="status", params={"orderId": order_id}, door="http")
+    body = _json_body(event)
+    key = _header(event, "idempotency-key")
+    if key is None:
+        key = body.get("idempotencyKey")
+    return Request(action="create", params=body, idempotency_key=key, door="http")
+
+
+def _route(event: dict[str, Any]) -> tuple[str, str | None]:
+    """``(action, orderId)`` for the request's method and path, or the 404/405 that explains why not."""
     method, path = _method_and_path(event)
     segments = [segment for segment in path.split("/") if segment]
-    if len(segments) >= 2 and segments[-2] == "orders" and len(segments) <= 3:
+    if 2 <= len(segments) <= 3 and segments[-2] == "orders":
         if method != "GET":
             raise MethodNotAllowed(f"{method} is not allowed on /orders/{{orderId}}; use GET")
-        return Request(action="status", params={"orderId": segments[-1]}, door="http")
-    if segments and segments[-1] == "orders" and len(segments) <= 2:
+        return "status", segments[-1]
+    if 1 <= len(segments) <= 2 and segments[-1] == "orders":
         if method != "POST":
             raise MethodNotAllowed(f"{method} is not allowed on /orders; use POST")
-        body = _json_body(event)
-        key = _header(event, "idempotency-key")
-        if key is None:
-            key = body.get("idempotencyKey")
-        return Request(action="create", params=body, idempotency_key=key, door="http")
+        return "create", None
     raise NotFound(f"no route for {method} {path[:200]}; routes: POST /orders, GET /orders/{{orderId}}")
 
 

@@ -1,0 +1,93 @@
+"""``release local``: run test events against the handler on this machine (moto, no account, no Docker).
+
+Exit codes: 0 every event matched its expectation, 1 at least one did not, 2 bad input
+(unknown event name, missing or unusable template, invalid event file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
+from release_cli.test_events import EVENTS_DIR, TestEventError, load_events
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+DEFAULT_STAGE = "dev"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "local",
+        parents=[subparsers.common_parent],
+        help="run test events against the handler locally (moto DynamoDB from the synthesized template)",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("events", nargs="*", metavar="EVENT", help="event names to run (default: all)")
+    parser.add_argument("--template", type=Path, help="template to read tables from (default: the stage's in cdk.out)")
+    parser.add_argument("--events-dir", type=Path, default=EVENTS_DIR, help="folder of event files")
+    parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
+    parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
+    parser.add_argument("--quiet", action="store_true", help="print one line per event, not the responses")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    stage = args.stage or DEFAULT_STAGE
+    try:
+        events = _select(load_events(args.events_dir), args.events)
+        template = load_template(args.template or template_path(stage))
+        results = run_events(
+            events, template, alias=args.alias or _default_alias(stage), function_version=args.function_version
+        )
+    except (TestEventError, LocalInvokeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    for result in results:
+        _print_result(result, quiet=args.quiet)
+    failed = [result.name for result in results if not result.matched]
+    print(f"{len(results) - len(failed)} matched, {len(failed)} did not" + (f": {', '.join(failed)}" if failed else ""))
+    return EXIT_MISMATCH if failed else EXIT_OK
+
+
+def _select(events: list[Any], names: list[str]) -> list[Any]:
+    if not names:
+        return events
+    by_name = {event.name: event for event in events}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise TestEventError(f"unknown event(s) {', '.join(unknown)}; known: {', '.join(by_name)}")
+    return [by_name[name] for name in names]
+
+
+def _default_alias(stage: str) -> str:
+    from stacks.stage_config import load_stage
+
+    return load_stage(stage).api_alias
+
+
+def _print_result(result: EventResult, quiet: bool) -> None:
+    status = result.response.get("statusCode") if isinstance(result.response, dict) else None
+    verdict = "MATCH" if result.matched else "MISMATCH"
+    print(f"{verdict:8} {result.name:28} {status}  {result.duration_ms:.1f} ms")
+    for problem in result.problems:
+        print(f"         - {problem}")
+    if not quiet:
+        print(_indent(json.dumps(_readable(result.response), indent=2)))
+
+
+def _readable(response: Any) -> Any:
+    """The response with its JSON body string parsed, so it prints as a tree."""
+    if isinstance(response, dict) and isinstance(response.get("body"), str):
+        try:
+            return {**response, "body": json.loads(response["body"])}
+        except ValueError:
+            return response
+    return response
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())

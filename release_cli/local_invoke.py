@@ -1,0 +1,251 @@
+"""Run test events against the Order API handler on this machine: the offline ``sam local invoke``.
+
+No AWS account and no Docker: the handler is imported in-process and its DynamoDB calls go to moto
+(``mock_aws``). The tables are created from the synthesized template's own
+``AWS::DynamoDB::Table`` definitions (keys, billing, indexes, TTL), and the handler's environment
+comes from the template's function definition with each ``Ref`` to a table resolved to that
+table's name, so a local run sees what a deployed function would. The context mimics Lambda's:
+function name and version, and the invoked ARN with the alias.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from release_cli.test_events import TestEvent
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDLER_DIR = ROOT / "lambda_src" / "order_api"
+HANDLER_NAME = "handler.lambda_handler"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+# CreateTable accepts these index properties; CloudFormation-only ones (contributor insights, ...) are dropped.
+_INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
+
+
+class LocalInvokeError(ValueError):
+    """The template cannot be run locally (missing, no tables, no Order API function)."""
+
+
+@dataclass(frozen=True)
+class LambdaContext:
+    """The attributes of Lambda's Python context object that handlers read."""
+
+    function_name: str
+    function_version: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int = 256
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+    timeout_ms: int = 10_000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_ms
+
+
+@dataclass(frozen=True)
+class EventResult:
+    name: str
+    response: Any
+    problems: list[str]
+    duration_ms: float
+
+    @property
+    def matched(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What the template says about the Order API function."""
+
+    name: str
+    environment: dict[str, str]
+    memory_mb: int
+    timeout_s: int
+
+
+def template_path(stage: str, cdk_out: Path = ROOT / "cdk.out") -> Path:
+    return cdk_out / f"version-demo-{stage}.template.json"
+
+
+def load_template(path: Path) -> dict[str, Any]:
+    try:
+        template: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LocalInvokeError(f"{path}: no such template; run scripts/synth first or pass --template") from None
+    except ValueError as err:
+        raise LocalInvokeError(f"{path}: not valid JSON: {err}") from None
+    if not isinstance(template.get("Resources"), dict):
+        raise LocalInvokeError(f"{path}: not a CloudFormation template (no Resources)")
+    return template
+
+
+def table_definitions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{logical id: CreateTable arguments (+ "TimeToLiveAttribute")}`` for every table in the template."""
+    tables = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource.get("Type") == "AWS::DynamoDB::Table":
+            tables[logical_id] = create_table_arguments(logical_id, resource.get("Properties", {}))
+    if not tables:
+        raise LocalInvokeError("the template defines no AWS::DynamoDB::Table")
+    return tables
+
+
+def create_table_arguments(logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation table properties -> ``CreateTable`` keyword arguments (what moto needs to build it)."""
+    name = props.get("TableName")
+    args: dict[str, Any] = {
+        "TableName": name if isinstance(name, str) else logical_id,
+        "KeySchema": props["KeySchema"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "BillingMode": props.get("BillingMode", "PROVISIONED"),
+    }
+    if args["BillingMode"] == "PROVISIONED":
+        args["ProvisionedThroughput"] = props.get(
+            "ProvisionedThroughput", {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+        )
+    for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if props.get(key):
+            args[key] = [{k: index[k] for k in _INDEX_KEYS if k in index} for index in props[key]]
+    if props.get("StreamSpecification", {}).get("StreamViewType"):
+        args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    ttl = props.get("TimeToLiveSpecification", {})
+    if ttl.get("Enabled"):
+        args["TimeToLiveAttribute"] = ttl["AttributeName"]
+    return args
+
+
+def function_spec(template: dict[str, Any], tables: dict[str, dict[str, Any]]) -> FunctionSpec:
+    """The function whose handler is the Order API's, its environment resolved to plain strings."""
+    for logical_id, resource in template["Resources"].items():
+        props = resource.get("Properties", {})
+        if resource.get("Type") == "AWS::Lambda::Function" and props.get("Handler") == HANDLER_NAME:
+            variables = props.get("Environment", {}).get("Variables", {})
+            environment = {key: _resolve(value, tables) for key, value in variables.items()}
+            name = props.get("FunctionName")
+            return FunctionSpec(
+                name=name if isinstance(name, str) else logical_id,
+                environment=environment,
+                memory_mb=int(props.get("MemorySize", 128)),
+                timeout_s=int(props.get("Timeout", 3)),
+            )
+    raise LocalInvokeError(f"the template has no AWS::Lambda::Function with Handler {HANDLER_NAME}")
+
+
+def _resolve(value: Any, tables: dict[str, dict[str, Any]]) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in tables:
+        return str(tables[value["Ref"]]["TableName"])
+    raise LocalInvokeError(f"cannot resolve environment value {json.dumps(value)} offline")
+
+
+@contextlib.contextmanager
+def local_aws(template: dict[str, Any], config_items: dict[str, int] | None = None) -> Iterator[FunctionSpec]:
+    """moto with the template's tables created and the handler's environment set; restored on exit."""
+    from moto import mock_aws  # imported here: moto is a dev dependency, and slow to import
+
+    tables = table_definitions(template)
+    spec = function_spec(template, tables)
+    overrides = {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, **spec.environment}
+    with _patched_environ(overrides), mock_aws():
+        import boto3
+
+        client = boto3.client("dynamodb", region_name=REGION)
+        for args in tables.values():
+            create_table(client, args)
+        config_table = spec.environment.get("CONFIG_TABLE")
+        for key, value in (config_items or {}).items():
+            client.put_item(TableName=config_table, Item={"configKey": {"S": key}, "value": {"N": str(value)}})
+        reset_handler_state()
+        try:
+            yield spec
+        finally:
+            reset_handler_state()
+
+
+def create_table(client: Any, args: dict[str, Any]) -> None:
+    create_args = {key: value for key, value in args.items() if key != "TimeToLiveAttribute"}
+    client.create_table(**create_args)
+    if "TimeToLiveAttribute" in args:
+        client.update_time_to_live(
+            TableName=args["TableName"],
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": args["TimeToLiveAttribute"]},
+        )
+
+
+def handler_module() -> ModuleType:
+    """The Order API's ``handler`` module, imported from its asset folder (as Lambda would)."""
+    sys.dont_write_bytecode = True  # a __pycache__ inside the asset folder would change the asset hash
+    if str(HANDLER_DIR) not in sys.path:
+        sys.path.insert(0, str(HANDLER_DIR))
+    return importlib.import_module("handler")
+
+
+def reset_handler_state() -> None:
+    """A cold start: forget the container's client and config cache (they belong to the previous mock)."""
+    handler_module()
+    importlib.import_module("order_service.clients").reset()
+    importlib.import_module("order_service.runtime_config").clear_cache()
+
+
+def make_context(spec: FunctionSpec, alias: str, function_version: str) -> LambdaContext:
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{spec.name}:{alias}"
+    return LambdaContext(
+        function_name=spec.name,
+        function_version=function_version,
+        invoked_function_arn=arn,
+        memory_limit_in_mb=spec.memory_mb,
+        log_group_name=f"/aws/lambda/{spec.name}",
+        timeout_ms=spec.timeout_s * 1000,
+    )
+
+
+def invoke(event: TestEvent, context: LambdaContext) -> EventResult:
+    """Run one event through the handler (inside ``local_aws``) and judge the response."""
+    handler = handler_module()
+    started = time.perf_counter()
+    # Round-trip the payload through JSON, as Lambda does, so the handler never sees shared objects.
+    response = handler.lambda_handler(json.loads(json.dumps(event.payload)), context)
+    duration = (time.perf_counter() - started) * 1000
+    response = json.loads(json.dumps(response))
+    return EventResult(event.name, response, event.mismatches(response), duration)
+
+
+def run_events(
+    events: list[TestEvent],
+    template: dict[str, Any],
+    alias: str,
+    function_version: str = "$LATEST",
+    config_items: dict[str, int] | None = None,
+) -> list[EventResult]:
+    """Every event in order, against one local DynamoDB (so later events see earlier writes, as in AWS)."""
+    with local_aws(template, config_items) as spec:
+        return [invoke(event, make_context(spec, alias, function_version)) for event in events]
+
+
+@contextlib.contextmanager
+def _patched_environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old

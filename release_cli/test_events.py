@@ -1,0 +1,244 @@
+"""Test events as data: load and validate ``test_events/*.json``, match responses, package them.
+
+One file per event, the file named after the event:
+    {"name": "CreateOrderValid", "description": "...", "production_safe": true,
+     "payload": {...the event the function receives...},
+     "expected": {"statusCode": 200, "body": {...subset...}, "bodyHas": ["orderId"]}}
+The same files feed the unit tests, the local runner (``release local``), the console's shareable
+test events (``console_schema_content``) and the CodeDeploy pre-traffic hook (``events_for_hook``).
+Production-safe events may run against production; a production-safe create that succeeds must set
+``smokeTest: true`` so everything it writes carries a TTL and expires by itself.
+The matcher is the hook asset's ``pre_traffic/expectations.py`` (the hook can ship only its own
+folder), loaded here from that file so both judge responses identically.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS_DIR = ROOT / "test_events"
+HOOK_ASSET_DIR = ROOT / "lambda_src" / "pre_traffic_hook"
+NAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+REQUIRED_KEYS = {"name", "description", "production_safe", "payload", "expected"}
+EXPECTED_KEYS = {"statusCode", "body", "bodyHas"}
+MAX_HOOK_EVENTS_BYTES = 3072
+"""Lambda allows 4 KB for all of a function's environment variables; the rest is left for the others."""
+MAX_EVENT_BYTES = 6_144_000
+"""The console's (and SAM CLI's) limit for one shared test event: Lambda's invocation payload limit."""
+
+
+class TestEventError(ValueError):
+    """An event file that breaks a rule; the message names the file and the rule."""
+
+    __test__ = False  # not a pytest test class despite the name
+
+
+@dataclass(frozen=True)
+class TestEvent:
+    __test__ = False
+
+    name: str
+    description: str
+    production_safe: bool
+    payload: dict[str, Any]
+    expected: dict[str, Any]
+
+    def mismatches(self, response: Any) -> list[str]:
+        """Every way ``response`` differs from this event's expectation; empty when it matched."""
+        problems: list[str] = _expectations().mismatches(self.expected, response)
+        return problems
+
+
+def load_events(directory: Path = EVENTS_DIR) -> list[TestEvent]:
+    """Every event in ``directory``, validated, sorted by name."""
+    paths = sorted(directory.glob("*.json"))
+    if not paths:
+        raise TestEventError(f"{directory}: no event files (*.json)")
+    events = [load_event(path) for path in paths]
+    return sorted(events, key=lambda event: event.name)
+
+
+def load_event(path: Path) -> TestEvent:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise TestEventError(f"{path.name}: not valid JSON: {err}") from None
+    return parse_event(raw, path.name)
+
+
+def parse_event(raw: Any, where: str) -> TestEvent:
+    """Validate one event document; ``where`` (its file name) must be ``<name>.json``."""
+    if not isinstance(raw, dict):
+        raise TestEventError(f"{where}: must be a JSON object")
+    missing, unknown = REQUIRED_KEYS - set(raw), set(raw) - REQUIRED_KEYS
+    if missing or unknown:
+        raise TestEventError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}")
+    name = raw["name"]
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        raise TestEventError(f"{where}: name must be 1-64 letters, digits, '.', '_' or '-'")
+    if where.endswith(".json") and where != f"{name}.json":
+        raise TestEventError(f"{where}: file must be named {name}.json")
+    if not isinstance(raw["description"], str) or not raw["description"].strip():
+        raise TestEventError(f"{where}: description must be a non-empty string")
+    if not isinstance(raw["production_safe"], bool):
+        raise TestEventError(f"{where}: production_safe must be true or false")
+    if not isinstance(raw["payload"], dict):
+        raise TestEventError(f"{where}: payload must be a JSON object")
+    if len(json.dumps(raw["payload"]).encode("utf-8")) > MAX_EVENT_BYTES:
+        raise TestEventError(f"{where}: payload is larger than {MAX_EVENT_BYTES} bytes")
+    _check_expected(where, raw["expected"])
+    event = TestEvent(name, raw["description"], raw["production_safe"], raw["payload"], raw["expected"])
+    _check_expires(where, event)
+    return event
+
+
+def _check_expected(where: str, expected: Any) -> None:
+    if not isinstance(expected, dict) or set(expected) - EXPECTED_KEYS:
+        raise TestEventError(f"{where}: expected must be an object with keys from {sorted(EXPECTED_KEYS)}")
+    status = expected.get("statusCode")
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise TestEventError(f"{where}: expected.statusCode must be an HTTP status code (100-599)")
+    if not isinstance(expected.get("body", {}), dict):
+        raise TestEventError(f"{where}: expected.body must be an object (the fields that must match)")
+    has = expected.get("bodyHas", [])
+    if not isinstance(has, list) or not all(isinstance(item, str) for item in has):
+        raise TestEventError(f"{where}: expected.bodyHas must be a list of field names")
+
+
+def _check_expires(where: str, event: TestEvent) -> None:
+    """A production-safe event that creates data must mark it ``smokeTest`` so it expires (TTL)."""
+    if not event.production_safe or not 200 <= event.expected["statusCode"] < 300:
+        return
+    request = create_request(event.payload)
+    if request is not None and request.get("smokeTest") is not True:
+        raise TestEventError(f"{where}: production-safe create must set smokeTest: true so its data expires")
+
+
+def create_request(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The create fields of a payload (direct invoke or HTTP POST body), or None if it is not a create."""
+    if payload.get("action") == "create":
+        return payload
+    context = payload.get("requestContext")
+    method = context.get("http", {}).get("method") if isinstance(context, dict) else None
+    if method == "POST" and isinstance(payload.get("body"), str):
+        try:
+            body = json.loads(payload["body"])
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) else None
+    return None
+
+
+def events_for_hook(events: list[TestEvent] | None = None) -> str:
+    """The production-safe events as compact JSON for the hook's EVENTS_JSON variable.
+
+    Raises ``TestEventError`` when they no longer fit the environment-variable budget
+    (``MAX_HOOK_EVENTS_BYTES``), so synth fails instead of a deploy.
+    """
+    chosen = [event for event in (load_events() if events is None else events) if event.production_safe]
+    if not chosen:
+        raise TestEventError("no production-safe events: the pre-traffic hook would have nothing to check")
+    document = json.dumps(
+        [{"name": e.name, "payload": e.payload, "expected": e.expected} for e in chosen],
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    size = len(document.encode("utf-8"))
+    if size > MAX_HOOK_EVENTS_BYTES:
+        raise TestEventError(f"production-safe events take {size} bytes; the hook's budget is {MAX_HOOK_EVENTS_BYTES}")
+    return document
+
+
+def console_schema_content(events: list[TestEvent]) -> str:
+    """The ``AWS::EventSchemas::Schema`` content the Lambda console reads as shareable test events.
+
+    Layout as written by SAM CLI's ``sam remote test-event put`` (aws/aws-sam-cli,
+    ``samcli/lib/shared_test_events/lambda_shared_test_event.py`` and its unit tests): an OpenAPI 3
+    document titled ``Event`` whose ``components.schemas.Event`` describes the payload and whose
+    ``components.examples`` maps each event name to ``{"value": <payload>, "x-metadata":
+    {"invocationType": "RequestResponse"}}``. The schema goes in registry ``lambda-testevent-schemas``
+    named ``_<function name>-schema``, type ``OpenApi3``. Where SAM asks EventBridge to infer the
+    payload schema, this infers it locally (types merged across all events) so synth stays offline.
+    """
+    if not events:
+        raise TestEventError("a console schema needs at least one event")
+    names = [event.name for event in events]
+    if len(set(names)) != len(names):
+        raise TestEventError(f"duplicate event names: {sorted({n for n in names if names.count(n) > 1})}")
+    document = {
+        "openapi": "3.0.0",
+        "info": {"version": "1.0.0", "title": "Event"},
+        "paths": {},
+        "components": {
+            "schemas": {"Event": _merged_schema([event.payload for event in events])},
+            "examples": {
+                event.name: {"value": event.payload, "x-metadata": {"invocationType": "RequestResponse"}}
+                for event in events
+            },
+        },
+    }
+    return json.dumps(document)
+
+
+def _merged_schema(values: list[Any]) -> dict[str, Any]:
+    """A JSON schema (OpenAPI 3 subset) that every value in ``values`` satisfies."""
+    kinds = {_schema_type(value) for value in values}
+    if kinds == {"integer", "number"}:
+        kinds = {"number"}
+    if len(kinds) != 1:
+        return {}
+    kind = kinds.pop()
+    if kind == "object":
+        keys = sorted({key for value in values for key in value})
+        required = [key for key in keys if all(key in value for value in values)]
+        schema: dict[str, Any] = {"type": "object"}
+        if required:
+            schema["required"] = required
+        schema["properties"] = {key: _merged_schema([v[key] for v in values if key in v]) for key in keys}
+        return schema
+    if kind == "array":
+        elements = [element for value in values for element in value]
+        return {"type": "array", "items": _merged_schema(elements) if elements else {}}
+    if kind == "null":
+        return {"nullable": True}
+    return {"type": kind}
+
+
+def _schema_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+_EXPECTATIONS: ModuleType | None = None
+
+
+def _expectations() -> ModuleType:
+    """The hook asset's matcher module, loaded from its file (not via sys.path: the asset is not a package)."""
+    global _EXPECTATIONS
+    if _EXPECTATIONS is None:
+        path = HOOK_ASSET_DIR / "pre_traffic" / "expectations.py"
+        spec = importlib.util.spec_from_file_location("release_cli._hook_expectations", path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load the matcher from {path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _EXPECTATIONS = module
+    return _EXPECTATIONS
