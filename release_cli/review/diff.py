@@ -11,6 +11,7 @@ from typing import Any
 
 from release_cli.review.intrinsics import contains_intrinsic
 from release_cli.review.model import Action, PropertyChange, Replacement, ResourceChange, strongest
+from release_cli.review.overrides import documented_overrides
 from release_cli.review.schemas import ReplacementRules, SchemaPath, SchemaSource
 from release_cli.review.values import differs_at, values_at
 
@@ -57,7 +58,8 @@ def modified(*, logical_id: str, old: dict[str, Any], new: dict[str, Any], schem
         old_props, new_props = old.get("Properties") or {}, new.get("Properties") or {}
         for key in sorted(old_props.keys() | new_props.keys()):
             if old_props.get(key, _ABSENT) != new_props.get(key, _ABSENT):
-                change.causes.append(property_change(key=key, old_props=old_props, new_props=new_props, rules=rules))
+                cause = property_change(key=key, old_props=old_props, new_props=new_props, rules=rules)
+                change.causes.append(_documented(resource_type=new["Type"], cause=cause))
     change.replacement = strongest(Replacement.FALSE, *(cause.replacement for cause in change.causes))
     return change
 
@@ -83,6 +85,14 @@ def property_change(
     if not rules.known:
         return PropertyChange(key, Replacement.UNKNOWN, "no resource schema for this type")
     return PropertyChange(key, Replacement.FALSE, "updates in place")
+
+
+def _documented(*, resource_type: str, cause: PropertyChange) -> PropertyChange:
+    """Apply a documented override when it is stronger than what the schema said."""
+    override = documented_overrides().get((resource_type, cause.path))
+    if override is None or strongest(override[0], cause.replacement) == cause.replacement:
+        return cause
+    return PropertyChange(cause.path, override[0], override[1])
 
 
 def replaces_if_changed(*, key: str, rules: ReplacementRules) -> Replacement:

