@@ -28,37 +28,42 @@ class AliasAlarms(Construct):
         name_prefix: str,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._thresholds = thresholds
         period = Duration.minutes(thresholds.period_minutes)
-        common = {
-            "evaluation_periods": thresholds.evaluation_periods,
-            "comparison_operator": cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            "treat_missing_data": cloudwatch.TreatMissingData.NOT_BREACHING,
-        }
-        self.errors = cloudwatch.Alarm(
-            self,
+        self.errors = self._alarm(
             "Errors",
-            alarm_name=f"{name_prefix}-errors",
-            alarm_description=f"{thresholds.errors}+ invocation errors through the alias in {period.to_minutes()} min",
-            metric=alias.metric_errors(period=period, statistic="Sum"),
-            threshold=thresholds.errors,
-            **common,
+            f"{name_prefix}-errors",
+            f"{thresholds.errors}+ invocation errors through the alias in {thresholds.period_minutes} min",
+            alias.metric_errors(period=period, statistic="Sum"),
+            thresholds.errors,
         )
-        self.throttles = cloudwatch.Alarm(
-            self,
+        self.throttles = self._alarm(
             "Throttles",
-            alarm_name=f"{name_prefix}-throttles",
-            alarm_description=f"{thresholds.throttles}+ throttled invocations through the alias",
-            metric=alias.metric_throttles(period=period, statistic="Sum"),
-            threshold=thresholds.throttles,
-            **common,
+            f"{name_prefix}-throttles",
+            f"{thresholds.throttles}+ throttled invocations through the alias in {thresholds.period_minutes} min",
+            alias.metric_throttles(period=period, statistic="Sum"),
+            thresholds.throttles,
         )
-        self.duration = cloudwatch.Alarm(
-            self,
+        self.duration = self._alarm(
             "DurationP99",
-            alarm_name=f"{name_prefix}-duration-p99",
-            alarm_description=f"p99 duration through the alias at or above {thresholds.p99_duration_ms} ms",
-            metric=alias.metric_duration(period=period, statistic="p99"),
-            threshold=thresholds.p99_duration_ms,
-            **common,
+            f"{name_prefix}-duration-p99",
+            f"p99 duration through the alias at or above {thresholds.p99_duration_ms} ms",
+            alias.metric_duration(period=period, statistic="p99"),
+            thresholds.p99_duration_ms,
         )
         self.alarms: list[cloudwatch.Alarm] = [self.errors, self.throttles, self.duration]
+
+    def _alarm(
+        self, construct_id: str, name: str, description: str, metric: cloudwatch.IMetric, threshold: int
+    ) -> cloudwatch.Alarm:
+        return cloudwatch.Alarm(
+            self,
+            construct_id,
+            alarm_name=name,
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=self._thresholds.evaluation_periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )

@@ -113,7 +113,9 @@ class AliasSpec:
                     "CodeDeploy owns its routing"
                 )
             if self.target == LATEST:
-                raise AliasSpecError("rollout: CodeDeploy cannot shift traffic from $LATEST; target a published version")
+                raise AliasSpecError(
+                    "rollout: CodeDeploy cannot shift traffic from $LATEST; target a published version"
+                )
             self.rollout.validate()
 
     def _validate_weighted(self, route: WeightedRoute) -> None:

@@ -32,7 +32,7 @@ class CanaryDashboard(Construct):
     """One dashboard, a row per alias: invocations, errors and p99 duration by executed version.
 
     Keyword-only props: dashboard_name, function_name (static name, used in the search expressions),
-    alias_names, period (default one minute). Exposes ``dashboard``.
+    alias_names, period_minutes (default 1). Exposes ``dashboard``.
     """
 
     def __init__(
@@ -43,11 +43,12 @@ class CanaryDashboard(Construct):
         dashboard_name: str,
         function_name: str,
         alias_names: list[str],
-        period: Duration = Duration.minutes(1),
+        period_minutes: int = 1,
     ) -> None:
         super().__init__(scope, construct_id)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=dashboard_name)
-        period_s = int(period.to_seconds())
+        period = Duration.minutes(period_minutes)
+        period_s = period_minutes * 60
         for alias_name in alias_names:
             row = [
                 cloudwatch.GraphWidget(

@@ -89,7 +89,9 @@ class ServiceTables(Construct):
         super().__init__(scope, construct_id)
         unknown = set(overrides or {}) - {"orders", "config", "audit"}
         if unknown:
-            raise ValueError(f"{construct_id}: overrides has unknown table(s) {sorted(unknown)}; allowed: orders, config, audit")
+            raise ValueError(
+                f"{construct_id}: overrides has unknown table(s) {sorted(unknown)}; allowed: orders, config, audit"
+            )
 
         def table(kind: str, partition_key: str, sort_key: str | None, ttl: str | None) -> dynamodb.Table:
             data = DataTable(

@@ -9,15 +9,15 @@ from constructs import Construct
 from constructs_lib.alias_spec import LATEST, NEW, AliasSpec, Target
 
 
-def resolve_version(function: lambda_.IFunction, new_version: lambda_.IVersion, target: Target) -> lambda_.IVersion:
+def resolve_version(
+    scope: Construct, function: lambda_.IFunction, new_version: lambda_.IVersion, target: Target
+) -> lambda_.IVersion:
     """Map an alias target to a CDK version: ``$LATEST``, the newly published one, or version ``n``."""
     if target == LATEST:
         return function.latest_version
     if target == NEW:
         return new_version
-    return lambda_.Version.from_version_attributes(
-        function, f"PinnedVersion{target}", lambda_=function, version=str(target)
-    )
+    return lambda_.Version.from_version_attributes(scope, f"Version{target}", lambda_=function, version=str(target))
 
 
 class StageAlias(Construct):
@@ -46,7 +46,7 @@ class StageAlias(Construct):
         if spec.weighted is not None:
             additional = [
                 lambda_.VersionWeight(
-                    version=resolve_version(function, new_version, spec.weighted.version),
+                    version=resolve_version(self, function, new_version, spec.weighted.version),
                     weight=spec.weighted.weight,
                 )
             ]
@@ -54,7 +54,7 @@ class StageAlias(Construct):
             self,
             "Alias",
             alias_name=spec.name,
-            version=resolve_version(function, new_version, spec.target),
+            version=resolve_version(self, function, new_version, spec.target),
             additional_versions=additional,
             description=spec.description or None,
         )

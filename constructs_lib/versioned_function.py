@@ -28,9 +28,9 @@ def read_semantic_version(code_dir: Path, module: str = "version.py") -> str:
     try:
         match = _VERSION_LINE.search(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValueError(f"code_dir: {source} not found; it must define VERSION = \"x.y.z\"") from None
+        raise ValueError(f'code_dir: {source} not found; it must define VERSION = "x.y.z"') from None
     if not match:
-        raise ValueError(f"code_dir: {source} has no VERSION = \"x.y.z\" line")
+        raise ValueError(f'code_dir: {source} has no VERSION = "x.y.z" line')
     return match.group("version")
 
 
@@ -42,7 +42,7 @@ class VersionedFunction(Construct):
       code_dir: the asset folder (required); it must hold ``version.py`` with ``VERSION``.
       handler: entry point (default ``handler.lambda_handler``).
       runtime: Lambda runtime (default Python 3.13, as in the seed).
-      memory_mb (default 256), timeout (default 10 s), environment (default empty),
+      memory_mb (default 256), timeout_seconds (default 10), environment (default empty),
       log_retention (default one month; a log group is created so it is not kept forever).
     Active X-Ray tracing is on, so a canary's slow calls can be traced to the version that ran them.
     Exposes ``function``, ``role``, ``current_version`` and ``semantic_version``.
@@ -58,7 +58,7 @@ class VersionedFunction(Construct):
         handler: str = "handler.lambda_handler",
         runtime: lambda_.Runtime = lambda_.Runtime.PYTHON_3_13,
         memory_mb: int = 256,
-        timeout: Duration = Duration.seconds(10),
+        timeout_seconds: int = 10,
         environment: dict[str, str] | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         description: str = "",
@@ -92,7 +92,7 @@ class VersionedFunction(Construct):
             handler=handler,
             runtime=runtime,
             memory_size=memory_mb,
-            timeout=timeout,
+            timeout=Duration.seconds(timeout_seconds),
             environment=environment or {},
             log_group=log_group,
             role=self.role,

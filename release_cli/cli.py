@@ -23,7 +23,9 @@ EXIT_USAGE = 2
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; common AWS options are on every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--stage", choices=STAGE_NAMES, help="stage to act on (default: every stage, where that makes sense)")
+    common.add_argument(
+        "--stage", choices=STAGE_NAMES, help="stage to act on (default: every stage, where that makes sense)"
+    )
     common.add_argument("--region", help="AWS Region (default: from the environment or profile)")
     common.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
 

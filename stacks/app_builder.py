@@ -9,7 +9,9 @@ from stacks.stage_config import StageConfig, StageConfigError, load_stages
 from stacks.version_demo_stack import VersionDemoStack
 
 
-def build_app(app: App, *, stage: str | None = None, stages: dict[str, StageConfig] | None = None) -> dict[str, VersionDemoStack]:
+def build_app(
+    app: App, *, stage: str | None = None, stages: dict[str, StageConfig] | None = None
+) -> dict[str, VersionDemoStack]:
     """Add ``version-demo-<stage>`` for one stage, or for every stage when ``stage`` is None."""
     stages = stages if stages is not None else load_stages()
     if stage is not None and stage not in stages:
@@ -18,7 +20,9 @@ def build_app(app: App, *, stage: str | None = None, stages: dict[str, StageConf
     built = {}
     for config in selected:
         env = Environment(account=config.account, region=config.region) if (config.account or config.region) else None
-        stack = VersionDemoStack(app, config.stack_name, config=config, env=env, description=f"Version demo service, stage {config.name}")
+        stack = VersionDemoStack(
+            app, config.stack_name, config=config, env=env, description=f"Version demo service, stage {config.name}"
+        )
         acknowledge_findings(stack, config)
         built[config.name] = stack
     Validations.of(app).add_plugins(*nag_plugins(app))

@@ -27,7 +27,8 @@ ALWAYS: dict[str, str] = {
         "functions named CodeDeployHook_* and update aliases."
     ),
     "AwsSolutions-IAM5[Resource::*]": (
-        "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions."
+        "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
+        "which support no resource-level permissions."
     ),
     "Serverless-LambdaDLQ": (
         "The function is invoked synchronously (HTTP API, direct invoke, CodeDeploy hook); a dead-letter "
@@ -36,7 +37,9 @@ ALWAYS: dict[str, str] = {
 }
 
 NO_PITR = "Point-in-time recovery is a per-stage setting; only prod keeps continuous backups (stages.toml)."
-OLDER_RUNTIME = "The runtime is pinned per stage in stages.toml ({runtime}, as in the seed); upgrading is a reviewed config change."
+OLDER_RUNTIME = (
+    "The runtime is pinned per stage in stages.toml ({runtime}, as in the seed); upgrading is a reviewed config change."
+)
 
 
 def acknowledge_findings(stack: VersionDemoStack, config: StageConfig) -> None:

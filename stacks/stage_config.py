@@ -29,7 +29,30 @@ FUNCTION_BASENAME = "VersionedOrderAPI"
 
 RUNTIMES = ("python3.11", "python3.12", "python3.13", "python3.14")
 # The retention periods CloudWatch Logs accepts.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 class StageConfigError(ValueError):
@@ -130,7 +153,9 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
     for source, label in ((defaults, "defaults"), (settings, where)):
         unknown = set(source) - _STAGE_KEYS
         if unknown:
-            raise StageConfigError(f"{label}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_STAGE_KEYS))}")
+            raise StageConfigError(
+                f"{label}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_STAGE_KEYS))}"
+            )
     merged = {**defaults, **settings}
     merged["alarms"] = {**defaults.get("alarms", {}), **settings.get("alarms", {})}
     for key, kind in _SCALAR_KEYS.items():
@@ -146,7 +171,8 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
     api_alias = merged.get("api_alias", aliases[0].name)
     if api_alias not in {a.name for a in aliases}:
         raise StageConfigError(
-            f"{where}: api_alias {api_alias!r} is not one of this stage's aliases ({', '.join(a.name for a in aliases)})"
+            f"{where}: api_alias {api_alias!r} is not one of this stage's aliases "
+            f"({', '.join(a.name for a in aliases)})"
         )
     config = StageConfig(
         name=name,
@@ -165,7 +191,9 @@ def _parse_alias(where: str, index: int, raw: Any) -> AliasSpec:
         raise StageConfigError(f"{where}: {prop} must be a table with name and target")
     unknown = set(raw) - _ALIAS_KEYS
     if unknown:
-        raise StageConfigError(f"{where}: {prop} unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_ALIAS_KEYS))}")
+        raise StageConfigError(
+            f"{where}: {prop} unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_ALIAS_KEYS))}"
+        )
     for key in ("name", "target"):
         if key not in raw:
             raise StageConfigError(f"{where}: {prop}.{key} is required")
@@ -199,7 +227,9 @@ def _parse_rollout(where: str, prop: str, raw: Any) -> RolloutSpec | None:
 def _parse_alarms(where: str, raw: dict[str, Any]) -> AlarmThresholds:
     unknown = set(raw) - _ALARM_KEYS
     if unknown:
-        raise StageConfigError(f"{where}: alarms has unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_ALARM_KEYS))}")
+        raise StageConfigError(
+            f"{where}: alarms has unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_ALARM_KEYS))}"
+        )
     for key, value in raw.items():
         _expect_type(where, f"alarms.{key}", value, int)
         if value < 1:
@@ -221,7 +251,8 @@ def _check_ranges(where: str, config: StageConfig) -> None:
         )
     if config.deletion_protection and not config.retain_data:
         raise StageConfigError(
-            f"{where}: deletion_protection = true needs retain_data = true (a protected table cannot be deleted with the stack)"
+            f"{where}: deletion_protection = true needs retain_data = true "
+            "(a protected table cannot be deleted with the stack)"
         )
     if config.account is not None and not (config.account.isdigit() and len(config.account) == 12):
         raise StageConfigError(f"{where}: account must be a 12-digit AWS account id, got {config.account!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack, Tags
+from aws_cdk import CfnOutput, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -80,7 +80,7 @@ class VersionDemoStack(Stack):
             code_dir=ORDER_API_CODE,
             runtime=_runtime(config.runtime),
             memory_mb=config.memory_mb,
-            timeout=Duration.seconds(config.timeout_seconds),
+            timeout_seconds=config.timeout_seconds,
             log_retention=_retention(config.log_retention_days),
             environment={
                 "ORDERS_TABLE": self.tables.orders.table_name,
@@ -152,9 +152,13 @@ class VersionDemoStack(Stack):
         """Names CI and the release CLI read instead of guessing."""
         CfnOutput(self, "ApiUrl", value=self.api.url, description="HTTP API URL (invokes the API alias)")
         CfnOutput(self, "FunctionName", value=self.function.function.function_name)
-        CfnOutput(self, "NewVersion", value=self.function.current_version.version, description="Version this deploy published")
+        CfnOutput(
+            self, "NewVersion", value=self.function.current_version.version, description="Version this deploy published"
+        )
         for name, alias in self.aliases.items():
-            CfnOutput(self, f"AliasArn{name.capitalize()}", value=alias.alias.function_arn, description=f"ARN of alias {name}")
+            CfnOutput(
+                self, f"AliasArn{name.capitalize()}", value=alias.alias.function_arn, description=f"ARN of alias {name}"
+            )
         CfnOutput(self, "OrdersTableName", value=self.tables.orders.table_name)
         CfnOutput(self, "ConfigTableName", value=self.tables.config.table_name)
         CfnOutput(self, "AuditTableName", value=self.tables.audit.table_name)

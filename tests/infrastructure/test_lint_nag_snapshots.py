@@ -1,0 +1,67 @@
+"""Every synthesized template: cfn-lint clean, cdk-nag clean (every acknowledgment has a reason),
+and one snapshot per stage with asset hashes masked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from tests.conftest import ROOT, mask_hashes
+
+
+def test_cfn_lint_finds_nothing_in_any_stage(synthesized):
+    templates = sorted(str(p) for p in synthesized.outdir.glob("*.template.json"))
+    assert len(templates) == 3
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--config-file", str(ROOT / ".cfnlintrc.yaml"), *templates],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cdk_nag_reports_no_unacknowledged_finding(synthesized):
+    report = json.loads((synthesized.outdir / "validation-report.json").read_text())
+    violations = [v["ruleName"] for p in report["pluginReports"] for v in p["violations"]]
+    assert violations == []
+
+
+def test_every_acknowledgment_has_a_reason():
+    from stacks.nag_checks import ALWAYS, NO_PITR, OLDER_RUNTIME
+
+    for rule, reason in {**ALWAYS, "DDB3": NO_PITR, "L1": OLDER_RUNTIME}.items():
+        assert len(reason.split()) >= 8, f"{rule}: the reason should say why"
+
+
+def test_an_unacknowledged_finding_fails_synth(tmp_path):
+    """The gate is real: a prod stack without PITR, acknowledged as real prod is (no DDB3), stops synth."""
+    import dataclasses
+
+    from aws_cdk import App, Validations
+
+    from stacks.nag_checks import acknowledge_findings, nag_plugins
+    from stacks.stage_config import load_stages
+    from stacks.version_demo_stack import VersionDemoStack
+    from tests.conftest import cdk_json_context
+
+    prod = load_stages()["prod"]
+    app = App(context=cdk_json_context(), outdir=str(tmp_path))
+    stack = VersionDemoStack(app, "Gate", config=dataclasses.replace(prod, point_in_time_recovery=False))
+    acknowledge_findings(stack, prod)
+    Validations.of(app).add_plugins(*nag_plugins(app))
+    with pytest.raises(Exception, match="ValidationFailed"):
+        app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    assert [v["ruleName"] for p in report["pluginReports"] for v in p["violations"]] == ["AwsSolutions-DDB3"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
+def test_stage_template_matches_snapshot(synthesized, snapshot, stage):
+    template = mask_hashes(synthesized.templates[stage].to_json())
+    assert template == snapshot(extension_class=JSONSnapshotExtension)
