@@ -27,7 +27,15 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
-from release_cli.local_invoke import FunctionSpec, LambdaContext, local_aws, make_context  # noqa: E402
+from release_cli.local_invoke import (  # noqa: E402
+    FunctionSpec,
+    LambdaContext,
+    create_table,
+    local_aws,
+    make_context,
+    reset_handler_state,
+    table_definitions,
+)
 
 ORDERS, CONFIG, AUDIT = "dev-version-demo-orders", "dev-version-demo-config", "dev-version-demo-audit"
 
@@ -37,7 +45,10 @@ def _table(name: str, keys: list[str], ttl: bool) -> dict[str, Any]:
         "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"} for key in keys],
         "BillingMode": "PAY_PER_REQUEST",
         "DeletionProtectionEnabled": False,
-        "KeySchema": [{"AttributeName": key, "KeyType": kind} for key, kind in zip(keys, ("HASH", "RANGE"))],
+        "KeySchema": [
+            {"AttributeName": key, "KeyType": kind}
+            for key, kind in zip(keys, ("HASH", "RANGE")[: len(keys)], strict=True)
+        ],
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": False},
         "SSESpecification": {"SSEEnabled": True},
         "TableName": name,
@@ -79,11 +90,29 @@ def template() -> dict[str, Any]:
     return json.loads(json.dumps(TEMPLATE))
 
 
-@pytest.fixture
-def local(template: dict[str, Any]) -> Iterator[FunctionSpec]:
-    """moto with the template's tables and the handler's environment (a fresh container each test)."""
-    with local_aws(template) as spec:
+@pytest.fixture(scope="module")
+def local_module() -> Iterator[FunctionSpec]:
+    """One moto session per test module: starting moto and loading botocore models per test is the slow part."""
+    with local_aws(TEMPLATE) as spec:
         yield spec
+
+
+@pytest.fixture
+def local(local_module: FunctionSpec) -> FunctionSpec:
+    """Empty tables (re-created if a test deleted one) and a cold handler container, for every test."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    existing = set(client.list_tables()["TableNames"])
+    for args in table_definitions(TEMPLATE).values():
+        if args["TableName"] not in existing:
+            create_table(client, args)
+            continue
+        keys = [entry["AttributeName"] for entry in args["KeySchema"]]
+        for item in client.scan(TableName=args["TableName"])["Items"]:
+            client.delete_item(TableName=args["TableName"], Key={key: item[key] for key in keys})
+    reset_handler_state()
+    return local_module
 
 
 @pytest.fixture

@@ -33,7 +33,12 @@ def test_customer_id_is_trimmed() -> None:
 
 @pytest.mark.parametrize(
     ("customer_id", "problem"),
-    [(None, "is required"), ("", "must not be empty"), ("   ", "must not be empty"), (7, "must be a string, got number")],
+    [
+        (None, "is required"),
+        ("", "must not be empty"),
+        ("   ", "must not be empty"),
+        (7, "must be a string, got number"),
+    ],
 )
 def test_customer_id_rules(customer_id: Any, problem: str) -> None:
     params = {**VALID, "customerId": customer_id} if customer_id is not None else {"items": VALID["items"]}
@@ -100,7 +105,10 @@ def test_quantity_rules(quantity: Any, problem: str) -> None:
 
 
 def test_quantity_upper_bound_is_allowed() -> None:
-    assert validate_create({**VALID, "items": [{"productId": "P", "quantity": MAX_QUANTITY}]}, 25).items[0].quantity == 1000
+    assert (
+        validate_create({**VALID, "items": [{"productId": "P", "quantity": MAX_QUANTITY}]}, 25).items[0].quantity
+        == 1000
+    )
 
 
 def test_duplicate_product_ids_are_refused() -> None:
@@ -125,7 +133,11 @@ def test_reported_violations_are_capped() -> None:
 
 @pytest.mark.parametrize(
     ("order_id", "problem"),
-    [(None, "is required"), (12, "must be a string, got number"), ("ORD/1", "must be 1 to 64 letters, digits, '-' or '_'")],
+    [
+        (None, "is required"),
+        (12, "must be a string, got number"),
+        ("ORD/1", "must be 1 to 64 letters, digits, '-' or '_'"),
+    ],
 )
 def test_order_id_rules(order_id: Any, problem: str) -> None:
     with pytest.raises(BadRequest) as caught:

@@ -16,7 +16,7 @@ import boto3
 from botocore.config import Config
 
 RETRY_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=1,
     read_timeout=2,
 )
