@@ -60,14 +60,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"# dry run: would enable termination protection on {stack_name} and set this stack policy")
             print(policy)
             return EXIT_OK
-        with aws_errors(f"protecting stack {stack_name}"):
-            client.update_termination_protection(EnableTerminationProtection=True, StackName=stack_name)
+        with aws_errors(f"setting the stack policy of {stack_name}"):
             client.set_stack_policy(StackName=stack_name, StackPolicyBody=policy)
+        print(f"stack policy set: Update:Replace and Update:Delete denied on {', '.join(logical_ids) or 'nothing'}")
+        with aws_errors(f"enabling termination protection on {stack_name} (the stack policy is set)"):
+            client.update_termination_protection(EnableTerminationProtection=True, StackName=stack_name)
+        print(f"termination protection enabled on {stack_name}")
     except ReviewInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"termination protection enabled on {stack_name}")
-    print(f"stack policy set: Update:Replace and Update:Delete denied on {', '.join(logical_ids) or 'nothing'}")
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import Template, parse_template, validate_template
@@ -33,6 +34,10 @@ def aws_errors(action: str) -> Iterator[None]:
         raise ReviewInputError(f"{action}: {error.get('Code', 'error')}: {error.get('Message', err)}") from None
     except BotoCoreError as err:
         raise ReviewInputError(f"{action}: {err}") from None
+    except ResponseParserError:
+        raise ReviewInputError(
+            f"{action}: the endpoint sent a response that is not the API's (not implemented there?)"
+        ) from None
 
 
 def cloudformation_client(*, region: str | None, profile: str | None) -> Any:

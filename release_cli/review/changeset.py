@@ -125,6 +125,12 @@ def review_change_set(
             "(moto ignores ChangeSetName in GetTemplate): classified against the synthesized template instead"
         )
         new = fallback_new
+    trusted = new != old or not api_changes
+    if not trusted:
+        notices.append(
+            "the change set's template could not be told apart from the deployed one: replacement of existing "
+            "resources is unknown (pass the synthesized template with --cdk-out to classify it)"
+        )
     schemas = default_source()
     old_resources, new_resources = resources_of(old), resources_of(new)
     offline = diff_resources(old=old_resources, new=new_resources, schemas=schemas)
@@ -133,6 +139,12 @@ def review_change_set(
     for change in merged.values():
         change.old = change.old or old_resources.get(change.logical_id)
         change.new = change.new or new_resources.get(change.logical_id)
+        if change.action == Action.ADD and change.logical_id in old_resources and change.old == change.new:
+            if trusted:
+                change.notes.append("the change set says Add, but the templates show it unchanged")
+            else:
+                change.action, change.replacement = Action.MODIFY, Replacement.UNKNOWN
+                change.notes.append("the change set says Add for a deployed resource: treated as Modify")
     return gate_changes(changes=merged, label=label, stage=stage, allowances=allowances, notices=notices)
 
 

@@ -36,6 +36,8 @@ def find_danger(
         elif change.action == Action.MODIFY:
             if change.replacement in REPLACING:
                 findings.append(_replacement(change))
+            elif change.replacement == Replacement.UNKNOWN:
+                findings.append(_unknown(change))
             lost = _retain_lost(change.old, change.new)
             if lost:
                 findings.append(_retain_removed(change, lost))
@@ -55,6 +57,11 @@ def _replacement(change: ResourceChange) -> Finding:
         f"a new, empty resource is created and {fate}"
     )
     return Finding("replacement", (change.logical_id,), change.resource_type, message)
+
+
+def _unknown(change: ResourceChange) -> Finding:
+    message = "modified, and neither the change set nor the templates tell whether it is replaced: treated as danger"
+    return Finding("unknown-replacement", (change.logical_id,), change.resource_type, message)
 
 
 def _removal(change: ResourceChange) -> Finding:
