@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"# dry run: would enable termination protection on {stack_name} and set this stack policy")
             print(policy)
             return EXIT_OK
+        client = client or _client(args)
         with aws_errors(f"setting the stack policy of {stack_name}"):
             client.set_stack_policy(StackName=stack_name, StackPolicyBody=policy)
         print(f"stack policy set: Update:Replace and Update:Delete denied on {', '.join(logical_ids) or 'nothing'}")
