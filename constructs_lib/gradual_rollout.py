@@ -3,7 +3,7 @@ rolls back on failure, on a manual stop, or when one of the alias alarms fires."
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_lambda as lambda_
@@ -68,6 +68,15 @@ class GradualRollout(Construct):
             ),
             pre_hook=pre_hook,
         )
+        if pre_hook is not None:
+            hook_id = Stack.of(self).get_logical_id(pre_hook.node.default_child)  # type: ignore[arg-type]
+            Validations.of(self.deployment_group).acknowledge(
+                Acknowledgment(
+                    id=f"AwsSolutions-IAM5[Resource::<{hook_id}.Arn>:*]",
+                    reason="CDK lets CodeDeploy invoke the pre-traffic hook by any qualifier; the hook is one "
+                    "function of this stack, named CodeDeployHook_* as the managed role requires.",
+                )
+            )
 
     def _build_config(self, rollout: RolloutSpec) -> codedeploy.ILambdaDeploymentConfig:
         if rollout.predefined:

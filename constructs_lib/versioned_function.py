@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+from constructs_lib.function_logging import function_logging
 
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache", "tests"]
 """Never part of the code asset: a stray ``__pycache__`` would change the asset hash (and publish a version)."""
@@ -65,25 +66,10 @@ class VersionedFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.semantic_version = read_semantic_version(code_dir)
-        log_group = logs.LogGroup(
-            self,
-            "Logs",
-            log_group_name=f"/aws/lambda/{function_name}",
-            retention=log_retention,
-            removal_policy=RemovalPolicy.DESTROY,
+        logging = function_logging(
+            self, function_name=function_name, retention=log_retention, description=f"Execution role of {function_name}"
         )
-        # Its own role, allowed to write only to its own log group (not the account-wide managed policy).
-        self.role = iam.Role(
-            self,
-            "Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Execution role of {function_name}",
-        )
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
-            )
-        )
+        self.role = logging.role
         self.function = lambda_.Function(
             self,
             "Function",
@@ -94,7 +80,7 @@ class VersionedFunction(Construct):
             memory_size=memory_mb,
             timeout=Duration.seconds(timeout_seconds),
             environment=environment or {},
-            log_group=log_group,
+            log_group=logging.log_group,
             role=self.role,
             tracing=lambda_.Tracing.ACTIVE,
             description=description or f"{function_name} v{self.semantic_version}",

@@ -19,14 +19,18 @@ from constructs import Construct
 from constructs_lib.alias_alarms import AliasAlarms
 from constructs_lib.alias_http_api import AliasHttpApi
 from constructs_lib.canary_dashboard import CanaryDashboard
+from constructs_lib.console_test_events import ConsoleTestEvents
 from constructs_lib.gradual_rollout import GradualRollout
+from constructs_lib.pre_traffic_hook import PreTrafficHook
 from constructs_lib.service_tables import ServiceTables
 from constructs_lib.stage_alias import StageAlias
 from constructs_lib.versioned_function import VersionedFunction
+from release_cli.test_events import console_schema_content, events_for_hook, load_events
 from stacks.stage_config import PROJECT, StageConfig
 
 LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
 ORDER_API_CODE = LAMBDA_SRC / "order_api"
+PRE_TRAFFIC_HOOK_CODE = LAMBDA_SRC / "pre_traffic_hook"
 
 # Least privilege: the handler writes an order and its audit record in one transaction
 # (TransactWriteItems needs the per-item actions), reads orders back and reads runtime settings.
@@ -58,7 +62,8 @@ class VersionDemoStack(Stack):
     """The stack ``version-demo-<stage>``.
 
     Exposes ``tables``, ``function`` (``VersionedFunction``), ``aliases`` (name -> ``StageAlias``),
-    ``rollouts`` (alias name -> ``GradualRollout``), ``alarms`` (alias name -> ``AliasAlarms``) and ``api``.
+    ``rollouts`` (alias name -> ``GradualRollout``), ``hooks`` (alias name -> ``PreTrafficHook``),
+    ``alarms`` (alias name -> ``AliasAlarms``) and ``api``.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
@@ -93,7 +98,14 @@ class VersionDemoStack(Stack):
         self._grant(self.tables.audit, AUDIT_ACTIONS)
         self._grant(self.tables.config, CONFIG_ACTIONS)
 
+        events = load_events()
+        self.test_events = ConsoleTestEvents(
+            self, "ConsoleTestEvents", function_name=config.function_name, content=console_schema_content(events)
+        )
+        self._hook_events = events_for_hook(events)
+
         self.aliases: dict[str, StageAlias] = {}
+        self.hooks: dict[str, PreTrafficHook] = {}
         self.alarms: dict[str, AliasAlarms] = {}
         self.rollouts: dict[str, GradualRollout] = {}
         for spec in config.aliases:
@@ -140,13 +152,28 @@ class VersionDemoStack(Stack):
         )
         self.alarms[spec.name] = alarms
         if spec.rollout is not None:
-            self.rollouts[spec.name] = GradualRollout(
+            hook = PreTrafficHook(
+                self,
+                f"PreTrafficHook{spec.name.capitalize()}",
+                target=self.function.function,
+                target_name=self.config.function_name,
+                alias_name=spec.name,
+                events_json=self._hook_events,
+                code_dir=PRE_TRAFFIC_HOOK_CODE,
+                runtime=_runtime(self.config.runtime),
+                log_retention=_retention(self.config.log_retention_days),
+            )
+            rollout = GradualRollout(
                 self,
                 f"Rollout{spec.name.capitalize()}",
                 alias=alias.alias,
                 rollout=spec.rollout,
                 alarms=list(alarms.alarms),
+                pre_hook=hook.function,
             )
+            hook.allow_deployment_reads(rollout.deployment_group)
+            self.hooks[spec.name] = hook
+            self.rollouts[spec.name] = rollout
 
     def _outputs(self) -> None:
         """Names CI and the release CLI read instead of guessing."""

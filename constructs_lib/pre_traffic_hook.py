@@ -1,0 +1,96 @@
+"""The CodeDeploy BeforeAllowTraffic hook function for one alias.
+
+CodeDeploy invokes it before shifting any traffic; it runs the production-safe test events against
+the new version and reports Succeeded or Failed, so a version that fails its own events never
+receives traffic. Named ``CodeDeployHook_*`` because the managed ``AWSCodeDeployRoleForLambdaLimited``
+lets CodeDeploy invoke only functions with that prefix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Acknowledgment, CfnElement, Duration, Stack, Validations
+from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from constructs_lib.function_logging import function_logging
+from constructs_lib.versioned_function import ASSET_EXCLUDES
+
+HOOK_PREFIX = "CodeDeployHook_"
+MAX_FUNCTION_NAME = 64
+
+
+class PreTrafficHook(Construct):
+    """Hook function for ``alias_name`` of ``target`` (keyword-only props).
+
+      target: the function whose new version is checked (it may invoke only its versions).
+      target_name: that function's static name; alias_name: the alias being deployed.
+      events_json: production-safe events with expectations (``release_cli.test_events.events_for_hook``).
+      code_dir: the hook's asset folder; runtime (default Python 3.13); timeout_seconds (default 120);
+      log_retention (default one month).
+    Exposes ``function``. Call ``allow_deployment_reads(group)`` once the deployment group exists.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        target: lambda_.IFunction,
+        target_name: str,
+        alias_name: str,
+        events_json: str,
+        code_dir: Path,
+        runtime: lambda_.Runtime = lambda_.Runtime.PYTHON_3_13,
+        timeout_seconds: int = 120,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        name = f"{HOOK_PREFIX}{target_name}-{alias_name}"
+        if len(name) > MAX_FUNCTION_NAME:
+            raise ValueError(f"target_name/alias_name: hook name {name!r} is over {MAX_FUNCTION_NAME} characters")
+        description = f"Pre-traffic hook of {target_name}:{alias_name}"
+        logging = function_logging(self, function_name=name, retention=log_retention, description=description)
+        # Invoke published versions only (function:NAME:VERSION), never $LATEST or another function.
+        logging.role.add_to_policy(
+            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[f"{target.function_arn}:*"])
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            function_name=name,
+            code=lambda_.Code.from_asset(str(code_dir), exclude=ASSET_EXCLUDES),
+            handler="hook.lambda_handler",
+            runtime=runtime,
+            timeout=Duration.seconds(timeout_seconds),
+            memory_size=256,
+            tracing=lambda_.Tracing.ACTIVE,
+            role=logging.role,
+            log_group=logging.log_group,
+            environment={"FUNCTION_NAME": target_name, "ALIAS_NAME": alias_name, "EVENTS_JSON": events_json},
+            description=f"CodeDeploy BeforeAllowTraffic checks for {target_name}:{alias_name}",
+        )
+        self._role = logging.role
+        Validations.of(logging.role).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{Stack.of(self).get_logical_id(_cfn(target))}.Arn>:*]",
+                reason="The hook invokes whichever version this deployment publishes; the number is known only "
+                "at deploy time, so the grant covers this one function's qualified ARNs.",
+            )
+        )
+
+    def allow_deployment_reads(self, group: codedeploy.ILambdaDeploymentGroup) -> None:
+        """Let the hook read its deployment (to learn the target version); CDK grants the status report."""
+        self._role.add_to_policy(
+            iam.PolicyStatement(actions=["codedeploy:GetDeployment"], resources=[group.deployment_group_arn])
+        )
+
+
+def _cfn(function: lambda_.IFunction) -> CfnElement:
+    child = function.node.default_child
+    assert isinstance(child, CfnElement), "target must be a function defined in this app"
+    return child
