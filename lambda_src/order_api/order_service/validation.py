@@ -128,7 +128,7 @@ def _item(where: str, raw: Any, errors: list[FieldError]) -> OrderItem | None:
         errors.append(FieldError(f"{where}.quantity", f"must be between 1 and {MAX_QUANTITY}, got {quantity}"))
     if len(errors) > before:
         return None
-    return OrderItem(product_id=product_id, quantity=quantity)
+    return OrderItem(product_id=str(product_id), quantity=int(quantity))  # both checked above
 
 
 def _capped(errors: list[FieldError]) -> list[FieldError]:
