@@ -126,9 +126,9 @@ def _item(where: str, raw: Any, errors: list[FieldError]) -> OrderItem | None:
         errors.append(FieldError(f"{where}.quantity", f"must be an integer, got {json_type(quantity)}"))
     elif not 1 <= quantity <= MAX_QUANTITY:
         errors.append(FieldError(f"{where}.quantity", f"must be between 1 and {MAX_QUANTITY}, got {quantity}"))
-    if len(errors) > before:
+    if len(errors) > before or not isinstance(product_id, str) or not isinstance(quantity, int):
         return None
-    return OrderItem(product_id=str(product_id), quantity=int(quantity))  # both checked above
+    return OrderItem(product_id=product_id, quantity=quantity)
 
 
 def _capped(errors: list[FieldError]) -> list[FieldError]:
