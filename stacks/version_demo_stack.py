@@ -32,11 +32,12 @@ LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
 ORDER_API_CODE = LAMBDA_SRC / "order_api"
 PRE_TRAFFIC_HOOK_CODE = LAMBDA_SRC / "pre_traffic_hook"
 
-# Least privilege: the handler writes an order and its audit record in one transaction
-# (TransactWriteItems needs the per-item actions), reads orders back and reads runtime settings.
-ORDERS_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem")
-AUDIT_ACTIONS = ("dynamodb:PutItem", "dynamodb:ConditionCheckItem")
-CONFIG_ACTIONS = ("dynamodb:GetItem",)
+# Least privilege, exactly what lambda_src/order_api calls: an order, its idempotency record and its
+# audit record are written in one TransactWriteItems (IAM checks PutItem per item; there is no
+# TransactWriteItems action), orders are read back with GetItem, settings with one BatchGetItem.
+ORDERS_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
+AUDIT_ACTIONS = ("dynamodb:PutItem",)
+CONFIG_ACTIONS = ("dynamodb:BatchGetItem",)
 
 
 def _runtime(name: str) -> lambda_.Runtime:
