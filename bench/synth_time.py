@@ -1,0 +1,65 @@
+"""Synth time of the whole app (three stages, cdk-nag on) next to a minimal one-function CDK app.
+
+Both are synthesized by the project's pinned CDK CLI in the same run, alternating, so machine load
+affects both alike. Prints the median of N runs of each and the ratio (target: at most 1.5x).
+Usage: .venv/bin/python bench/synth_time.py [runs]
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL_APP = """
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+
+app = cdk.App()
+stack = cdk.Stack(app, "minimal")
+lambda_.Function(stack, "Fn", runtime=lambda_.Runtime.PYTHON_3_13, handler="index.handler",
+                 code=lambda_.Code.from_inline("def handler(event, context):\\n    return {}"))
+app.synth()
+"""
+
+
+def synth_seconds(app_dir: Path, outdir: Path) -> float:
+    shutil.rmtree(outdir, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [str(ROOT / "scripts/cdk"), "synth", "--quiet", "-o", str(outdir)],
+        cwd=app_dir,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = Path(tmp) / "minimal"
+        minimal.mkdir()
+        (minimal / "app.py").write_text(MINIMAL_APP)
+        cdk_json = json.loads((ROOT / "cdk.json").read_text())
+        (minimal / "cdk.json").write_text(json.dumps({**cdk_json, "app": "python3 app.py"}))
+        ours, theirs = [], []
+        for _ in range(runs):
+            ours.append(synth_seconds(ROOT, Path(tmp) / "ours.out"))
+            theirs.append(synth_seconds(minimal, Path(tmp) / "minimal.out"))
+    ours_median, minimal_median = statistics.median(ours), statistics.median(theirs)
+    print(f"runs: {runs}")
+    print(f"all three stages (cdk synth, cdk-nag on): median {ours_median:.2f} s  {[round(t, 2) for t in ours]}")
+    print(f"minimal one-function app (cdk synth):     median {minimal_median:.2f} s  {[round(t, 2) for t in theirs]}")
+    print(f"ratio: {ours_median / minimal_median:.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""``app.py`` as the CDK CLI runs it: the stage comes from context, an unknown one stops synth."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run_app(tmp_path, context: dict) -> subprocess.CompletedProcess:
+    """Run app.py the way the CLI does: context in CDK_CONTEXT_JSON, output folder in CDK_OUTDIR."""
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
+    return subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_unknown_stage_stops_synth_and_lists_the_valid_ones(tmp_path):
+    result = run_app(tmp_path, {"stage": "qa"})
+    assert result.returncode == 1
+    assert "error: unknown stage 'qa' (from --context stage=...); valid stages: dev, staging, prod" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("*.template.json")), "nothing may be synthesized for a bad stage"
+
+
+def test_stage_selects_one_stack_and_no_stage_builds_all():
+    """With ``stage`` one stack; without it all three, so ``cdk deploy`` alone refuses to guess."""
+    from aws_cdk import App
+
+    from stacks.app_builder import build_app
+
+    assert list(build_app(App(), stage="dev")) == ["dev"]
+    assert [s.stack_name for s in build_app(App()).values()] == [
+        "version-demo-dev",
+        "version-demo-staging",
+        "version-demo-prod",
+    ]
