@@ -5,6 +5,7 @@ Target: under 60 s on the 2-core machine. Usage: .venv/bin/python bench/test_sui
 
 from __future__ import annotations
 
+import re
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,8 @@ def main() -> None:
         start = time.perf_counter()
         result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
-        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "(no output)"
+        counts = [line for line in result.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
+        summary = counts[-1] if counts else "(no pytest summary line)"
         if result.returncode != 0:
             raise SystemExit(f"test suite failed: {summary}")
     print(f"test suite: {summary}")
