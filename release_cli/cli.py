@@ -29,7 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--region", help="AWS Region (default: from the environment or profile)")
     common.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
 
-    parser = argparse.ArgumentParser(prog="release", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="release",
+        description="Release tooling for the version-demo stages: review changes, baselines, protection, local runs.",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     subparsers.common_parent = common  # type: ignore[attr-defined]  # read by command modules
     for name in COMMANDS:

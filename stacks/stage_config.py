@@ -55,6 +55,11 @@ LOG_RETENTION_DAYS = (
 )
 
 
+def stack_name(stage: str) -> str:
+    """The CloudFormation stack of a stage: ``version-demo-<stage>`` (the CLI and CI find stacks by it)."""
+    return f"{PROJECT}-{stage}"
+
+
 class StageConfigError(ValueError):
     """A stage setting that cannot be synthesized; the message names stage, key and what is allowed."""
 
@@ -80,7 +85,7 @@ class StageConfig:
 
     @property
     def stack_name(self) -> str:
-        return f"{PROJECT}-{self.name}"
+        return stack_name(self.name)
 
     @property
     def function_name(self) -> str:
