@@ -58,8 +58,11 @@ def modified(*, logical_id: str, old: dict[str, Any], new: dict[str, Any], schem
         old_props, new_props = old.get("Properties") or {}, new.get("Properties") or {}
         for key in sorted(old_props.keys() | new_props.keys()):
             if old_props.get(key, _ABSENT) != new_props.get(key, _ABSENT):
-                cause = property_change(key=key, old_props=old_props, new_props=new_props, rules=rules)
-                change.causes.append(_documented(resource_type=new["Type"], cause=cause))
+                change.causes.append(
+                    classify_property(
+                        resource_type=new["Type"], key=key, old_props=old_props, new_props=new_props, rules=rules
+                    )
+                )
     change.replacement = strongest(Replacement.FALSE, *(cause.replacement for cause in change.causes))
     return change
 
@@ -67,10 +70,19 @@ def modified(*, logical_id: str, old: dict[str, Any], new: dict[str, Any], schem
 _ABSENT = object()
 
 
+def classify_property(
+    *, resource_type: str, key: str, old_props: dict[str, Any], new_props: dict[str, Any], rules: ReplacementRules
+) -> PropertyChange:
+    """The verdict for a change to ``key``: the schema's, strengthened by a documented override if there is one."""
+    cause = property_change(key=key, old_props=old_props, new_props=new_props, rules=rules)
+    deploy_time = _deploy_time(old_props, new_props, (key,))
+    return _documented(resource_type=resource_type, cause=cause, deploy_time=deploy_time)
+
+
 def property_change(
     *, key: str, old_props: dict[str, Any], new_props: dict[str, Any], rules: ReplacementRules
 ) -> PropertyChange:
-    """Classify a change to the top-level property ``key`` against the type's create-only paths."""
+    """Classify a change to the top-level property ``key`` against the type's create-only paths (schema only)."""
     triggered = _first_triggered(key=key, paths=rules.create_only, old_props=old_props, new_props=new_props)
     if triggered is not None:
         dotted = ".".join(triggered)
@@ -87,12 +99,21 @@ def property_change(
     return PropertyChange(key, Replacement.FALSE, "updates in place")
 
 
-def _documented(*, resource_type: str, cause: PropertyChange) -> PropertyChange:
-    """Apply a documented override when it is stronger than what the schema said."""
+def _documented(*, resource_type: str, cause: PropertyChange, deploy_time: bool) -> PropertyChange:
+    """Apply a documented override when it is stronger than what the schema said.
+
+    Like a create-only property, a documented replacement is only Conditional when the old or new
+    value is resolved at deploy time: it may resolve to the same value.
+    """
     override = documented_overrides().get((resource_type, cause.path))
-    if override is None or strongest(override[0], cause.replacement) == cause.replacement:
+    if override is None:
         return cause
-    return PropertyChange(cause.path, override[0], override[1])
+    replacement, reason = override
+    if deploy_time and replacement == Replacement.TRUE:
+        replacement, reason = Replacement.CONDITIONAL, f"{reason}; its value is resolved at deploy time"
+    if strongest(replacement, cause.replacement) == cause.replacement:
+        return cause
+    return PropertyChange(cause.path, replacement, reason)
 
 
 def replaces_if_changed(*, key: str, rules: ReplacementRules) -> Replacement:

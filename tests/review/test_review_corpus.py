@@ -46,9 +46,10 @@ def test_in_place_changes_pass_the_gate() -> None:
     assert corpus_pair("modify_in_place").review().safe
 
 
-def test_key_schema_change_is_conditional_replacement_and_danger() -> None:
-    report = corpus_pair("conditional_key_schema").review()
-    assert _change(report, "OrdersTable").replacement == Replacement.CONDITIONAL
+def test_key_schema_change_is_replacement_and_danger() -> None:
+    # Docs and FACTS: KeySchema changes replace the table (the schema's "conditional" is overridden).
+    report = corpus_pair("key_schema").review()
+    assert _change(report, "OrdersTable").replacement == Replacement.TRUE
     assert _kinds(report) == ["replacement"]
 
 

