@@ -9,6 +9,7 @@ would have had (``DeletionPolicy`` does not cover replacement; ``UpdateReplacePo
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from release_cli.review.model import Action, Finding, Replacement, ResourceChange
@@ -35,7 +36,7 @@ def find_danger(
             findings.append(_removal(change))
         elif change.action == Action.MODIFY:
             if change.replacement in REPLACING:
-                findings.append(_replacement(change))
+                findings.append(_replacement(change, name_property=stateful.name_property.get(change.resource_type)))
             elif change.replacement == Replacement.UNKNOWN:
                 findings.append(_unknown(change))
             lost = _retain_lost(change.old, change.new)
@@ -49,14 +50,32 @@ def find_danger(
     return findings
 
 
-def _replacement(change: ResourceChange) -> Finding:
+def _replacement(change: ResourceChange, *, name_property: str | None) -> Finding:
     kept = (change.new or {}).get("UpdateReplacePolicy") in RETAIN_POLICIES
     fate = "the old one is orphaned (UpdateReplacePolicy Retain)" if kept else "the old one and its data are deleted"
-    message = (
-        f"replaced (Replacement: {change.replacement}) because of {change.cause_text}: "
-        f"a new, empty resource is created and {fate}"
-    )
+    message = f"replaced (Replacement: {change.replacement}) because of {change.cause_text}: "
+    fixed = _fixed_name(change, name_property)
+    if fixed is None:
+        message += f"a new, empty resource is created and {fate}"
+    else:
+        when = "so" if change.replacement == Replacement.TRUE else "if it is replaced,"
+        message += (
+            f"its name is fixed ({fixed}) and CloudFormation cannot replace a custom-named resource, {when} the "
+            f"update fails outright and rolls back; with a new name, a new, empty resource is created and {fate}"
+        )
+        change.notes.append(f"fixed name ({fixed}): the update fails instead of replacing")
     return Finding("replacement", (change.logical_id,), change.resource_type, message)
+
+
+def _fixed_name(change: ResourceChange, name_property: str | None) -> str | None:
+    """``Property "value"`` when the name property is set and the same on both sides: the new resource would clash."""
+    if name_property is None:
+        return None
+    old_name = ((change.old or {}).get("Properties") or {}).get(name_property)
+    new_name = ((change.new or {}).get("Properties") or {}).get(name_property)
+    if new_name is None or old_name != new_name:
+        return None
+    return f"{name_property} {json.dumps(new_name, sort_keys=True)}"
 
 
 def _unknown(change: ResourceChange) -> Finding:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -15,9 +15,11 @@ RETAIN_POLICIES = frozenset({"Retain", "RetainExceptOnCreate"})
 
 @dataclass(frozen=True)
 class StatefulTypes:
-    """Types whose replacement or removal loses data, each with its identity properties."""
+    """Types whose replacement or removal loses data, each with its identity properties and name property."""
 
     identity: dict[str, tuple[str, ...]]
+    name_property: dict[str, str] = field(default_factory=dict)
+    """Type -> the property that fixes its physical name (only types that have one)."""
 
     def __contains__(self, resource_type: object) -> bool:
         return resource_type in self.identity
@@ -28,4 +30,8 @@ def load_stateful_types(path: Path = DATA_FILE) -> StatefulTypes:
     """Read the data file once per process."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    return StatefulTypes(identity={name: tuple(spec.get("identity", ())) for name, spec in data["types"].items()})
+    types = data["types"]
+    return StatefulTypes(
+        identity={name: tuple(spec.get("identity", ())) for name, spec in types.items()},
+        name_property={name: spec["name"] for name, spec in types.items() if "name" in spec},
+    )
