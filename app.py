@@ -9,13 +9,6 @@ import sys
 
 from aws_cdk import App
 
-from stacks.app_builder import build_app
-from stacks.stage_config import StageConfigError
+from stacks.app_builder import synth_from_context
 
-app = App()
-try:
-    build_app(app, stage=app.node.try_get_context("stage"))
-except StageConfigError as err:
-    print(f"error: {err}", file=sys.stderr)
-    sys.exit(1)
-app.synth()
+sys.exit(synth_from_context(App()))

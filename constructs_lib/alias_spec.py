@@ -103,6 +103,10 @@ class AliasSpec:
             raise AliasSpecError(
                 f"name: {self.name!r} is not a valid alias name (1-128 letters, digits, '-' or '_', not all digits)"
             )
+        if not logical_id_part(self.name):
+            raise AliasSpecError(f"name: {self.name!r} needs at least one letter or digit (it names CDK resources)")
+        if not isinstance(self.description, str):
+            raise AliasSpecError(f"description: must be a string, got {type(self.description).__name__}")
         validate_target(self.target, "target")
         if self.weighted is not None:
             self._validate_weighted(self.weighted)
@@ -142,15 +146,26 @@ def validate_aliases(aliases: list[AliasSpec]) -> None:
     """Validate each alias and that the names are unique (one function cannot carry two of a name)."""
     if not aliases:
         raise AliasSpecError("aliases: at least one alias is required")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for index, alias in enumerate(aliases):
         try:
             alias.validate()
         except AliasSpecError as err:
             raise AliasSpecError(f"aliases[{index}] ({alias.name!r}).{err}") from None
-        if alias.name in seen:
+        if alias.name in seen.values():
             raise AliasSpecError(f"aliases[{index}].name: {alias.name!r} is used twice")
-        seen.add(alias.name)
+        key = logical_id_part(alias.name)
+        if key in seen:
+            raise AliasSpecError(
+                f"aliases[{index}].name: {alias.name!r} collides with {seen[key]!r}: names become CloudFormation "
+                "logical IDs, which ignore case and punctuation"
+            )
+        seen[key] = alias.name
+
+
+def logical_id_part(name: str) -> str:
+    """How an alias name appears in logical IDs and output names: letters and digits, case-folded."""
+    return re.sub(r"[^A-Za-z0-9]", "", name).lower()
 
 
 def _is_int(value: object) -> bool:

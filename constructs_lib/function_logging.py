@@ -1,4 +1,4 @@
-"""A function's own log group and an execution role that may write only to it.
+"""A function's own log group, an execution role that may write only to it, and X-Ray tracing.
 
 Shared by every function the app creates, so none of them needs the account-wide managed
 ``AWSLambdaBasicExecutionRole`` (which may write to any log group).
@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+from constructs_lib.nag_acknowledgments import XRAY_WILDCARD, acknowledge
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,26 @@ def function_logging(
         iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn])
     )
     return FunctionLogging(role=role, log_group=log_group)
+
+
+def enable_active_tracing(scope: Construct, *, function: lambda_.Function, role: iam.IRole) -> iam.Policy:
+    """Turn on X-Ray active tracing with its wildcard grant in a policy of its own.
+
+    CDK's ``tracing=ACTIVE`` puts ``xray:*`` on ``*`` into the role's default policy, where the
+    acknowledgment it needs would also hide any later wildcard grant on that role. Here the grant
+    lives in ``TracingPolicy`` and only that policy carries the acknowledgment.
+    """
+    policy = iam.Policy(
+        scope,
+        "TracingPolicy",
+        roles=[role],
+        statements=[
+            iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"])
+        ],
+    )
+    acknowledge(policy, XRAY_WILDCARD)
+    cfn_function = function.node.default_child
+    assert isinstance(cfn_function, lambda_.CfnFunction)
+    cfn_function.tracing_config = lambda_.CfnFunction.TracingConfigProperty(mode="Active")
+    function.node.add_dependency(policy)
+    return policy

@@ -3,13 +3,14 @@ rolls back on failure, on a manual stop, or when one of the alias alarms fires."
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from constructs_lib.alias_spec import PREDEFINED_ROLLOUTS, RolloutSpec
+from constructs_lib.nag_acknowledgments import acknowledge
 
 _PREDEFINED: dict[str, codedeploy.ILambdaDeploymentConfig] = {
     "AllAtOnce": codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
@@ -23,6 +24,10 @@ _PREDEFINED: dict[str, codedeploy.ILambdaDeploymentConfig] = {
     "Linear10PercentEvery10Minutes": codedeploy.LambdaDeploymentConfig.LINEAR_10_PERCENT_EVERY_10_MINUTES,
 }
 assert set(_PREDEFINED) == set(PREDEFINED_ROLLOUTS), "every predefined rollout needs its CDK config"
+
+_CODEDEPLOY_LIMITED = (
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]"
+)
 
 MAX_ALARMS = 10
 """A deployment group takes at most ten alarms."""
@@ -68,14 +73,21 @@ class GradualRollout(Construct):
             ),
             pre_hook=pre_hook,
         )
+        acknowledge(
+            self.deployment_group,
+            {
+                _CODEDEPLOY_LIMITED: "The AWS-managed role policy CodeDeploy documents for Lambda deployments; it may "
+                "invoke only functions named CodeDeployHook_* and update aliases.",
+            },
+        )
         if pre_hook is not None:
             hook_id = Stack.of(self).get_logical_id(pre_hook.node.default_child)  # type: ignore[arg-type]
-            Validations.of(self.deployment_group).acknowledge(
-                Acknowledgment(
-                    id=f"AwsSolutions-IAM5[Resource::<{hook_id}.Arn>:*]",
-                    reason="CDK lets CodeDeploy invoke the pre-traffic hook by any qualifier; the hook is one "
-                    "function of this stack, named CodeDeployHook_* as the managed role requires.",
-                )
+            acknowledge(
+                self.deployment_group,
+                {
+                    f"AwsSolutions-IAM5[Resource::<{hook_id}.Arn>:*]": "CDK lets CodeDeploy invoke the pre-traffic "
+                    "hook by any qualifier; the hook is one function of this stack, named CodeDeployHook_*.",
+                },
             )
 
     def _build_config(self, rollout: RolloutSpec) -> codedeploy.ILambdaDeploymentConfig:

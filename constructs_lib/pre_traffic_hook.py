@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, CfnElement, Duration, Stack, Validations
+from aws_cdk import CfnElement, Duration, Stack
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from constructs_lib.function_logging import function_logging
+from constructs_lib.function_logging import enable_active_tracing, function_logging
+from constructs_lib.nag_acknowledgments import acknowledge
 from constructs_lib.versioned_function import ASSET_EXCLUDES
 
 HOOK_PREFIX = "CodeDeployHook_"
@@ -68,19 +69,20 @@ class PreTrafficHook(Construct):
             runtime=runtime,
             timeout=Duration.seconds(timeout_seconds),
             memory_size=256,
-            tracing=lambda_.Tracing.ACTIVE,
             role=logging.role,
             log_group=logging.log_group,
             environment={"FUNCTION_NAME": target_name, "ALIAS_NAME": alias_name, "EVENTS_JSON": events_json},
             description=f"CodeDeploy BeforeAllowTraffic checks for {target_name}:{alias_name}",
         )
         self._role = logging.role
-        Validations.of(logging.role).acknowledge(
-            Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::<{Stack.of(self).get_logical_id(_cfn(target))}.Arn>:*]",
-                reason="The hook invokes whichever version this deployment publishes; the number is known only "
-                "at deploy time, so the grant covers this one function's qualified ARNs.",
-            )
+        enable_active_tracing(self, function=self.function, role=logging.role)
+        invoke_versions = f"AwsSolutions-IAM5[Resource::<{Stack.of(self).get_logical_id(_cfn(target))}.Arn>:*]"
+        acknowledge(
+            logging.role,
+            {
+                invoke_versions: "The hook invokes whichever version this deployment publishes; the number is known "
+                "only at deploy time, so the grant covers this one function's qualified ARNs.",
+            },
         )
 
     def allow_deployment_reads(self, group: codedeploy.ILambdaDeploymentGroup) -> None:

@@ -15,7 +15,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from constructs_lib.function_logging import function_logging
+from constructs_lib.function_logging import enable_active_tracing, function_logging
 
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", ".pytest_cache", "tests"]
 """Never part of the code asset: a stray ``__pycache__`` would change the asset hash (and publish a version)."""
@@ -82,7 +82,6 @@ class VersionedFunction(Construct):
             environment=environment or {},
             log_group=logging.log_group,
             role=self.role,
-            tracing=lambda_.Tracing.ACTIVE,
             description=description or f"{function_name} v{self.semantic_version}",
             current_version_options=lambda_.VersionOptions(
                 description=f"v{self.semantic_version}",
@@ -90,3 +89,4 @@ class VersionedFunction(Construct):
             ),
         )
         self.current_version = self.function.current_version
+        enable_active_tracing(self, function=self.function, role=self.role)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 from aws_cdk import App, Environment, Validations
 
+from release_cli.test_events import TestEventError
 from stacks.nag_checks import acknowledge_findings, nag_plugins
 from stacks.stage_config import StageConfig, StageConfigError, load_stages
 from stacks.version_demo_stack import VersionDemoStack
@@ -27,3 +30,18 @@ def build_app(
         built[config.name] = stack
     Validations.of(app).add_plugins(*nag_plugins(app))
     return built
+
+
+def synth_from_context(app: App) -> int:
+    """What ``app.py`` runs: build the stages the context asks for and synthesize them.
+
+    A bad stage setting or a bad test-event file is the user's to fix: print what is wrong (the
+    stage, key or file and what is allowed) and exit 1, with no traceback and nothing synthesized.
+    """
+    try:
+        build_app(app, stage=app.node.try_get_context("stage"))
+    except (StageConfigError, TestEventError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    app.synth()
+    return 0

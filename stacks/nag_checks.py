@@ -1,4 +1,4 @@
-"""cdk-nag rule packs (AwsSolutions, Serverless) and the findings we accept, each with its reason.
+"""cdk-nag rule packs (AwsSolutions, Serverless) and the stack-level findings we accept, each with its reason.
 
 Run through CDK's policy-validation plugins (cdk-nag 3.x): a finding that is neither fixed nor
 acknowledged here fails synth.
@@ -6,9 +6,10 @@ acknowledged here fails synth.
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, App, IPolicyValidationPlugin, Validations
+from aws_cdk import App, IPolicyValidationPlugin
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
+from constructs_lib.nag_acknowledgments import acknowledge
 from stacks.stage_config import RUNTIMES, StageConfig
 from stacks.version_demo_stack import VersionDemoStack
 
@@ -17,25 +18,14 @@ def nag_plugins(app: App) -> list[IPolicyValidationPlugin]:
     return [AwsSolutionsChecks(app), ServerlessChecks(app)]
 
 
-ALWAYS: dict[str, str] = {
-    "AwsSolutions-APIG4": (
-        "The Order API is the demo's public order intake, as in the seed; the stage is throttled and "
-        "access-logged. Authorization arrives with the API's consumers."
-    ),
-    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]": (
-        "The AWS-managed role policy CodeDeploy documents for Lambda deployments; it may invoke only "
-        "functions named CodeDeployHook_* and update aliases."
-    ),
-    "AwsSolutions-IAM5[Resource::*]": (
-        "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
-        "which support no resource-level permissions."
-    ),
-    "Serverless-LambdaDLQ": (
-        "The function is invoked synchronously (HTTP API, direct invoke, CodeDeploy hook); a dead-letter "
-        "queue applies only to asynchronous invocations."
-    ),
-}
-
+PUBLIC_API = (
+    "The Order API is the demo's public order intake, as in the seed; the stage is throttled and "
+    "access-logged. Authorization arrives with the API's consumers."
+)
+SYNCHRONOUS_ONLY = (
+    "The function is invoked synchronously (HTTP API, direct invoke, CodeDeploy hook); a dead-letter "
+    "queue applies only to asynchronous invocations."
+)
 NO_PITR = "Point-in-time recovery is a per-stage setting; only prod keeps continuous backups (stages.toml)."
 OLDER_RUNTIME = (
     "The runtime is pinned per stage in stages.toml ({runtime}, as in the seed); upgrading is a reviewed config change."
@@ -43,13 +33,17 @@ OLDER_RUNTIME = (
 
 
 def acknowledge_findings(stack: VersionDemoStack, config: StageConfig) -> None:
-    """Acknowledge, on one stage stack, exactly the findings its settings make expected."""
-    acknowledgments = dict(ALWAYS)
+    """Acknowledge, on the constructs of one stage stack, exactly the findings its settings make expected.
+
+    Findings a construct makes by design (X-Ray's wildcard, CodeDeploy's managed role, CDK's custom
+    resource provider) are acknowledged inside that construct; these are the stack's own choices.
+    """
+    acknowledge(stack.api.api, {"AwsSolutions-APIG4": PUBLIC_API})
+    functions = [stack.function.function, *(hook.function for hook in stack.hooks.values())]
+    for function in functions:
+        acknowledge(function, {"Serverless-LambdaDLQ": SYNCHRONOUS_ONLY})
+        if config.runtime != RUNTIMES[-1]:
+            reason = OLDER_RUNTIME.format(runtime=config.runtime)
+            acknowledge(function, {"AwsSolutions-L1": reason, "Serverless-LambdaLatestVersion": reason})
     if not config.point_in_time_recovery:
-        acknowledgments["AwsSolutions-DDB3"] = NO_PITR
-    if config.runtime != RUNTIMES[-1]:
-        reason = OLDER_RUNTIME.format(runtime=config.runtime)
-        acknowledgments["AwsSolutions-L1"] = reason
-        acknowledgments["Serverless-LambdaLatestVersion"] = reason
-    for rule, reason in acknowledgments.items():
-        Validations.of(stack).acknowledge(Acknowledgment(id=rule, reason=reason))
+        acknowledge(stack.tables, {"AwsSolutions-DDB3": NO_PITR})

@@ -142,13 +142,14 @@ def parse_stages(raw: dict[str, Any]) -> dict[str, StageConfig]:
     unknown = set(raw) - {"defaults", "stages"}
     if unknown:
         raise StageConfigError(f"unknown top-level key(s) {sorted(unknown)}; allowed: defaults, stages")
-    defaults = raw.get("defaults", {})
-    stages = raw.get("stages", {})
-    if not isinstance(stages, dict) or not stages:
+    defaults = _expect_table("defaults", raw.get("defaults", {}))
+    stages = _expect_table("stages", raw.get("stages", {}))
+    if not stages:
         raise StageConfigError("stages: no stage is defined")
-    for name in stages:
+    for name, settings in stages.items():
         if name not in STAGE_NAMES:
             raise StageConfigError(f"stages.{name}: unknown stage; allowed: {', '.join(STAGE_NAMES)}")
+        _expect_table(f"stages.{name}", settings)
     return {name: parse_stage(name, defaults, stages[name]) for name in STAGE_NAMES if name in stages}
 
 
@@ -162,7 +163,12 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
                 f"{label}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_STAGE_KEYS))}"
             )
     merged = {**defaults, **settings}
-    merged["alarms"] = {**defaults.get("alarms", {}), **settings.get("alarms", {})}
+    merged["alarms"] = {
+        **_expect_table("defaults.alarms", defaults.get("alarms", {})),
+        **_expect_table(f"{where}: alarms", settings.get("alarms", {})),
+    }
+    if not isinstance(merged.get("aliases", []), list):
+        raise StageConfigError(f"{where}: aliases must be a list of {{ name, target, ... }} tables")
     for key, kind in _SCALAR_KEYS.items():
         if key in merged:
             _expect_type(where, key, merged[key], kind)
@@ -210,7 +216,7 @@ def _parse_alias(where: str, index: int, raw: Any) -> AliasSpec:
     return AliasSpec(
         name=raw["name"],
         target=raw["target"],
-        description=str(raw.get("description", "")),
+        description=raw.get("description", ""),
         weighted=weighted,
         rollout=_parse_rollout(where, prop, raw.get("rollout")),
     )
@@ -267,3 +273,10 @@ def _expect_type(where: str, key: str, value: Any, kind: type) -> None:
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
     if not ok:
         raise StageConfigError(f"{where}: {key} must be {kind.__name__}, got {type(value).__name__} {value!r}")
+
+
+def _expect_table(where: str, value: Any) -> dict[str, Any]:
+    """A TOML table (``[section]`` or ``{ ... }``); anything else names where it was found."""
+    if not isinstance(value, dict):
+        raise StageConfigError(f"{where} must be a table of settings, got {type(value).__name__} {value!r}")
+    return value

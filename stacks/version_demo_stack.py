@@ -18,6 +18,7 @@ from constructs import Construct
 
 from constructs_lib.alias_alarms import AliasAlarms
 from constructs_lib.alias_http_api import AliasHttpApi
+from constructs_lib.alias_spec import AliasSpec
 from constructs_lib.canary_dashboard import CanaryDashboard
 from constructs_lib.console_test_events import ConsoleTestEvents
 from constructs_lib.gradual_rollout import GradualRollout
@@ -135,7 +136,7 @@ class VersionDemoStack(Stack):
             iam.PolicyStatement(actions=list(actions), resources=[table.table_arn])
         )
 
-    def _build_alias(self, spec: Any) -> None:
+    def _build_alias(self, spec: AliasSpec) -> None:
         alias = StageAlias(
             self,
             f"Alias{spec.name.capitalize()}",

@@ -36,3 +36,22 @@ def test_stage_selects_one_stack_and_no_stage_builds_all():
         "version-demo-staging",
         "version-demo-prod",
     ]
+
+
+def test_bad_test_event_file_stops_synth_with_its_name(tmp_path, monkeypatch, capsys):
+    """Test events feed the stack (console schema, hook); a broken file is reported, not a traceback."""
+    from aws_cdk import App
+
+    import stacks.version_demo_stack as stack_module
+    from release_cli.test_events import load_events
+    from stacks.app_builder import synth_from_context
+
+    events = tmp_path / "events"
+    events.mkdir()
+    (events / "Broken.json").write_text('{"name": "Broken"}')
+    monkeypatch.setattr(stack_module, "load_events", lambda: load_events(events))
+    outdir = tmp_path / "out"
+    assert synth_from_context(App(outdir=str(outdir), context={"stage": "dev"})) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and "Broken.json" in error
+    assert not list(outdir.glob("*.template.json"))

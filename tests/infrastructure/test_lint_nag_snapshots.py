@@ -32,11 +32,43 @@ def test_cdk_nag_reports_no_unacknowledged_finding(synthesized):
     assert violations == []
 
 
-def test_every_acknowledgment_has_a_reason():
-    from stacks.nag_checks import ALWAYS, NO_PITR, OLDER_RUNTIME
+def test_an_acknowledgment_without_a_reason_is_refused():
+    from aws_cdk import Stack
 
-    for rule, reason in {**ALWAYS, "DDB3": NO_PITR, "L1": OLDER_RUNTIME}.items():
-        assert len(reason.split()) >= 8, f"{rule}: the reason should say why"
+    from constructs_lib.nag_acknowledgments import acknowledge
+
+    with pytest.raises(ValueError, match="the reason must say why"):
+        acknowledge(Stack(), {"AwsSolutions-L1": "because"})
+
+
+@pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
+def test_wildcard_resources_grant_only_xray(synthesized, stage):
+    """The X-Ray acknowledgment (IAM5 Resource::*) must not hide any other wildcard grant."""
+    for policy in synthesized.templates[stage].find_resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if statement["Resource"] == "*" or "*" in statement["Resource"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                assert all(a.startswith("xray:") for a in actions), statement
+
+
+def test_an_unexpected_wildcard_grant_fails_synth(tmp_path):
+    """Acknowledgments sit on the constructs that cause them: a new wildcard elsewhere is still a finding."""
+    from aws_cdk import App, Validations
+    from aws_cdk import aws_iam as iam
+
+    from stacks.nag_checks import acknowledge_findings, nag_plugins
+    from stacks.stage_config import load_stages
+    from stacks.version_demo_stack import VersionDemoStack
+    from tests.conftest import cdk_json_context
+
+    prod = load_stages()["prod"]
+    app = App(context=cdk_json_context(), outdir=str(tmp_path))
+    stack = VersionDemoStack(app, "Wild", config=prod)
+    stack.function.function.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:Scan"], resources=["*"]))
+    acknowledge_findings(stack, prod)
+    Validations.of(app).add_plugins(*nag_plugins(app))
+    with pytest.raises(Exception, match="ValidationFailed"):
+        app.synth()
 
 
 def test_an_unacknowledged_finding_fails_synth(tmp_path):

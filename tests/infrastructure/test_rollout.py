@@ -56,19 +56,24 @@ def test_alarms_use_alias_metrics_not_version_metrics(synthesized, stage):
         assert alarm["Properties"]["TreatMissingData"] == "notBreaching"
 
 
-def test_error_alarm_threshold_comes_from_stage_config(synthesized):
-    synthesized.templates["prod"].has_resource_properties(
-        ALARM,
-        {
-            "MetricName": "Errors",
-            "Threshold": 1,
-            "Statistic": "Sum",
-            "Period": 60,
-            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-        },
-    )
-    synthesized.templates["prod"].has_resource_properties(
-        ALARM, {"MetricName": "Duration", "ExtendedStatistic": "p99", "Threshold": 3000}
+def test_alarm_thresholds_come_from_stage_config(tmp_path):
+    """Non-default thresholds in stages.toml reach the alarms (the defaults would hide a dropped setting)."""
+    import copy
+    import tomllib
+
+    from stacks.stage_config import STAGES_FILE, parse_stages
+    from tests.conftest import synthesize
+
+    raw = copy.deepcopy(tomllib.loads(STAGES_FILE.read_text()))
+    raw["stages"] = {"prod": raw["stages"]["prod"]}
+    raw["stages"]["prod"]["alarms"] = {"errors": 5, "throttles": 7, "p99_duration_ms": 1500, "period_minutes": 2,
+                                       "evaluation_periods": 3}  # fmt: skip
+    template = synthesize(tmp_path, stages=parse_stages(raw)).templates["prod"]
+    common = {"Period": 120, "EvaluationPeriods": 3, "ComparisonOperator": "GreaterThanOrEqualToThreshold"}
+    template.has_resource_properties(ALARM, {"MetricName": "Errors", "Threshold": 5, "Statistic": "Sum", **common})
+    template.has_resource_properties(ALARM, {"MetricName": "Throttles", "Threshold": 7, **common})
+    template.has_resource_properties(
+        ALARM, {"MetricName": "Duration", "ExtendedStatistic": "p99", "Threshold": 1500, **common}
     )
 
 

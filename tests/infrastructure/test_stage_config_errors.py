@@ -77,6 +77,18 @@ CASES = [
         "'x' is used twice",
     ),
     (with_stage("dev", aliases=[]), "stage 'dev'", "at least one alias"),
+    (
+        with_stage("dev", aliases=[{"name": "a-b", "target": 1}, {"name": "a_b", "target": 2}]),
+        "stage 'dev'",
+        "'a_b' collides with 'a-b'",
+    ),
+    (
+        with_stage("dev", aliases=[{"name": "live", "target": 1}, {"name": "Live", "target": 2}]),
+        "stage 'dev'",
+        "'Live' collides with 'live'",
+    ),
+    (with_stage("dev", aliases=[{"name": "-_", "target": 1}]), "stage 'dev'", "needs at least one letter or digit"),
+    (with_alias("dev", target=1, description=3), "stage 'dev'", "description: must be a string, got int"),
     (with_stage("dev", aliases=[{"target": 1}]), "stage 'dev'", "aliases[0].name is required"),
     (
         with_stage("dev", aliases=[{"name": "dev", "target": 1, "weight": 0.1}]),
@@ -103,6 +115,8 @@ CASES = [
     (with_stage("prod", alarms={"errors": 0}), "stage 'prod'", "alarms.errors must be >= 1"),
     (with_stage("prod", alarms={"error": 1}), "stage 'prod'", "alarms has unknown key(s) ['error']"),
     (with_stage("prod", colour="blue"), "stage 'prod'", "unknown key(s) ['colour']"),
+    (with_stage("prod", alarms=5), "stage 'prod'", "alarms must be a table of settings, got int 5"),
+    (with_stage("dev", aliases={"name": "dev"}), "stage 'dev'", "aliases must be a list"),
 ]
 
 
@@ -111,6 +125,21 @@ def test_bad_setting_is_refused_with_stage_key_and_allowed_values(raw, stage, me
     with pytest.raises(StageConfigError) as caught:
         parse_stages(raw)
     assert stage in str(caught.value)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"stages": {"dev": 1}}, "stages.dev must be a table of settings, got int 1"),
+        ({"stages": ["dev"]}, "stages must be a table of settings, got list"),
+        ({"defaults": "x", "stages": {"dev": {}}}, "defaults must be a table of settings, got str 'x'"),
+        ({"defaults": {"alarms": []}, "stages": {"dev": {}}}, "defaults.alarms must be a table of settings"),
+    ],
+)
+def test_wrongly_shaped_document_names_where(raw, message):
+    with pytest.raises(StageConfigError) as caught:
+        parse_stages(raw)
     assert message in str(caught.value)
 
 
