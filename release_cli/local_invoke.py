@@ -40,7 +40,7 @@ class LocalInvokeError(ValueError):
 
 @dataclass(frozen=True)
 class LambdaContext:
-    """The attributes of Lambda's Python context object that handlers read."""
+    """The attributes of Lambda's Python context object that handlers read; the remaining time counts down."""
 
     function_name: str
     function_version: str
@@ -50,9 +50,10 @@ class LambdaContext:
     log_group_name: str = ""
     log_stream_name: str = "local"
     timeout_ms: int = 10_000
+    started: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return self.timeout_ms
+        return max(0, self.timeout_ms - int((time.monotonic() - self.started) * 1000))
 
 
 @dataclass(frozen=True)

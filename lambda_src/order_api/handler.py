@@ -2,7 +2,8 @@
 
 Thin on purpose: parse the event (either door), run the action, shape the response. Every exception
 ends here as a response -- a 4xx for the caller's mistakes, a 5xx with the request id for ours --
-so no stack trace ever reaches a caller (it goes to the log instead).
+so no stack trace ever reaches a caller (it goes to the log instead). DynamoDB calls stop when the
+invocation's remaining time could not cover one more (``clients.within_budget``): a 503, not a timeout.
 Environment: ORDERS_TABLE, CONFIG_TABLE, AUDIT_TABLE, STAGE (and AWS_ENDPOINT_URL for local runs).
 """
 
@@ -31,7 +32,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     try:
         request = parse_event(event)
         contract["action"] = request.action
-        return _run(request, contract, Invocation(request_id, function_version, VERSION))
+        return _run(request, contract, Invocation(request_id, function_version, VERSION), context)
     except OrderApiError as error:
         log = LOGGER.error if error.status_code >= 500 else LOGGER.info
         log("request %s failed with %d: %s", request_id, error.status_code, error.message)
@@ -41,8 +42,8 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         return failure(InternalError("internal error; quote the request id when reporting it"), contract, request_id)
 
 
-def _run(request: Request, contract: dict[str, str], invocation: Invocation) -> dict[str, Any]:
-    client = clients.dynamodb()
+def _run(request: Request, contract: dict[str, str], invocation: Invocation, context: Any) -> dict[str, Any]:
+    client = clients.within_budget(clients.dynamodb(), context)
     tables = settings.tables()
     limits = runtime_config.limits(client, tables.config)
     service = OrderService(OrderRepository(client, tables), limits)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
+import selectors
+import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
+from order_service import clients
 
+from release_cli.local_invoke import FunctionSpec, LambdaContext
 from tests.order_api.conftest import AUDIT, ORDERS, scan
 
 CREATE = {"action": "create", "customerId": "CUST-001", "items": [{"productId": "PROD-A", "quantity": 2}]}
@@ -36,8 +44,6 @@ def client_error(code: str, operation: str = "TransactWriteItems") -> ClientErro
 
 @pytest.fixture
 def failing(monkeypatch: pytest.MonkeyPatch) -> Any:
-    from order_service import clients
-
     def install(error: Exception) -> None:
         monkeypatch.setattr(clients, "_dynamodb", FailingClient(error))
 
@@ -97,13 +103,108 @@ def test_failed_order_write_leaves_no_audit_entry(call: Any, ddb: Any, monkeypat
     assert status == 500 and scan(ddb, AUDIT) == []
 
 
-def test_client_uses_standard_retry_mode() -> None:
-    from order_service import clients
-
-    assert clients.RETRY_CONFIG.retries == {"mode": "standard", "total_max_attempts": 3}
+def test_the_client_in_use_has_the_retries_and_timeouts_the_worst_case_is_computed_from(local: Any) -> None:
+    config = clients.dynamodb().meta.config
+    attempts = config.retries["total_max_attempts"]
+    worst = attempts * (config.connect_timeout + config.read_timeout) + (attempts - 1) * clients.MAX_BACKOFF_SECONDS
+    assert config.retries["mode"] == "standard" and worst <= clients.CALL_WORST_CASE_SECONDS == 4.0
 
 
 def test_client_is_created_once_per_container(local: Any) -> None:
-    from order_service import clients
-
     assert clients.dynamodb() is clients.dynamodb()
+
+
+class SilentEndpoint:
+    """A TCP server on 127.0.0.1 that accepts connections, reads requests and never answers.
+
+    Bounded: it stops itself after ``lifetime`` seconds even if the test never calls ``stop``. ``targets``
+    lists the DynamoDB operations it was asked for (from the ``X-Amz-Target`` headers it received).
+    """
+
+    def __init__(self, lifetime: float = 30.0) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.setblocking(False)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._received = bytearray()
+        self._stop = threading.Event()
+        self._until = time.monotonic() + lifetime
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def targets(self) -> list[str]:
+        return [name.decode() for name in re.findall(rb"X-Amz-Target: DynamoDB_20120810\.(\w+)", self._received)]
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _serve(self) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(self._listener, selectors.EVENT_READ)
+        try:
+            while not self._stop.is_set() and time.monotonic() < self._until:
+                for key, _ in selector.select(timeout=0.05):
+                    sock: Any = key.fileobj
+                    if sock is self._listener:
+                        connection, _ = self._listener.accept()
+                        connection.setblocking(False)
+                        selector.register(connection, selectors.EVENT_READ)
+                    elif data := sock.recv(65536):
+                        self._received += data
+                    else:
+                        selector.unregister(sock)
+                        sock.close()
+        finally:
+            for key in list(selector.get_map().values()):
+                key.fileobj.close()  # type: ignore[union-attr]
+            selector.close()
+
+
+@pytest.fixture
+def silent_dynamodb(local: FunctionSpec, monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentEndpoint]:
+    """The handler's DynamoDB endpoint accepts connections and never answers (a cold container)."""
+    from release_cli.local_invoke import reset_handler_state
+
+    endpoint = SilentEndpoint()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
+    reset_handler_state()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()
+        monkeypatch.delenv("AWS_ENDPOINT_URL")
+        reset_handler_state()
+
+
+def timed_call(spec: FunctionSpec, remaining_ms: int) -> tuple[int, dict[str, Any], float, str]:
+    """Create through the handler with a context that has ``remaining_ms`` left; (status, body, seconds, request id)."""
+    import handler
+
+    arn = f"arn:aws:lambda:us-east-1:123456789012:function:{spec.name}:dev"
+    context = LambdaContext(
+        function_name=spec.name, function_version="7", invoked_function_arn=arn, timeout_ms=remaining_ms
+    )
+    started = time.monotonic()
+    response = handler.lambda_handler(CREATE, context)
+    return response["statusCode"], json.loads(response["body"]), time.monotonic() - started, context.aws_request_id
+
+
+def test_silent_dynamodb_gives_503_with_request_id_before_the_time_runs_out(
+    local: FunctionSpec, silent_dynamodb: SilentEndpoint
+) -> None:
+    # 6 s left: the config read may start (4.5 s reserve) and fails after 2 x 1 s; the write may not start.
+    status, body, seconds, request_id = timed_call(local, remaining_ms=6000)
+    assert (status, body["requestId"]) == (503, request_id) and seconds < 6.0 - clients.ANSWER_MARGIN_SECONDS
+
+
+def test_silent_dynamodb_never_receives_the_write(local: FunctionSpec, silent_dynamodb: SilentEndpoint) -> None:
+    timed_call(local, remaining_ms=6000)
+    assert "BatchGetItem" in silent_dynamodb.targets and "TransactWriteItems" not in silent_dynamodb.targets
+
+
+def test_no_call_starts_when_less_than_one_call_can_take_is_left(
+    local: FunctionSpec, silent_dynamodb: SilentEndpoint
+) -> None:
+    status, body, seconds, request_id = timed_call(local, remaining_ms=3000)
+    assert (status, body["requestId"], silent_dynamodb.targets) == (503, request_id, []) and seconds < 0.5

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,12 @@ def test_context_has_version_and_alias_arn(template: dict[str, Any]) -> None:
         "12",
         ["dev-VersionedOrderAPI", "prod"],
     )
+
+
+def test_context_remaining_time_counts_down_like_lambdas(template: dict[str, Any]) -> None:
+    context = make_context(function_spec(template, table_definitions(template)), "dev", "1")
+    started_three_seconds_ago = replace(context, started=time.monotonic() - 3)
+    assert 6900 <= started_three_seconds_ago.get_remaining_time_in_millis() <= 7000
 
 
 def test_every_event_matches_its_expectation_locally(template: dict[str, Any]) -> None:
