@@ -64,6 +64,20 @@ def test_throttling_and_outages_left_after_retries_are_503(call: Any, failing: A
     assert call(CREATE)[0] == 503
 
 
+@pytest.mark.parametrize("reason", ["ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"])
+def test_transaction_cancelled_by_throttling_or_conflict_is_503(call: Any, failing: Any, reason: str) -> None:
+    # Cancellation reason codes as botocore's DynamoDB model documents them under TransactionCanceledException.
+    cancelled = ClientError(
+        {
+            "Error": {"Code": "TransactionCanceledException", "Message": "simulated"},
+            "CancellationReasons": [{"Code": "None"}, {"Code": reason}],
+        },
+        "TransactWriteItems",
+    )
+    failing(cancelled)
+    assert call(CREATE)[0] == 503
+
+
 def test_other_dynamodb_errors_are_500(call: Any, failing: Any) -> None:
     failing(client_error("AccessDeniedException"))
     assert call(CREATE)[0] == 500

@@ -42,6 +42,14 @@ RETRYABLE_CODES = {
     "InternalServerError",
     "ServiceUnavailable",
 }
+"""Error codes of DynamoDB API errors worth retrying later: they become 503."""
+RETRYABLE_REASONS = {
+    "ThrottlingError",
+    "TransactionConflict",
+    "ProvisionedThroughputExceeded",
+}
+"""``CancellationReasons[].Code`` values of a ``TransactionCanceledException`` worth retrying later (botocore's
+DynamoDB model documents them under TransactionCanceledException): a cancelled transaction wrote nothing."""
 
 
 class IdempotencyKeyTaken(Exception):
@@ -135,7 +143,7 @@ def _translate(err: ClientError, operation: str) -> Exception:
     code = err.response.get("Error", {}).get("Code", "")
     reasons = [reason.get("Code") for reason in err.response.get("CancellationReasons", []) or []]
     LOGGER.error("DynamoDB %s failed: %s %s", operation, code, reasons or "")
-    if code in RETRYABLE_CODES or any(reason in RETRYABLE_CODES for reason in reasons):
+    if code in RETRYABLE_CODES or any(reason in RETRYABLE_REASONS for reason in reasons):
         return ServiceUnavailable("the order store is busy; retry later")
     return InternalError("the order store refused the request")
 
