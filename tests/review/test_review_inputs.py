@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from release_cli.review.errors import ReviewInputError
+from release_cli.review.templates import parse_template, validate_template
 from tests.review.conftest import CliResult, corpus_pair
 
 GOOD = corpus_pair("add").new
@@ -52,3 +54,61 @@ def test_change_set_without_stage_is_a_usage_error(run_cli: Callable[..., CliRes
 def test_missing_synthesized_template_says_to_synth(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     result = run_cli("review", "--stage", "dev", "--cdk-out", str(tmp_path))
     assert (result.code, "run cdk synth first" in result.err) == (2, True)
+
+
+def test_resources_as_a_list_says_it_must_be_a_mapping(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    listed = tmp_path / "listed.json"
+    listed.write_text('{"Resources": [{"Type": "AWS::SQS::Queue"}]}')
+    result = run_cli("review", "--old", str(listed), "--new", str(GOOD))
+    assert (result.code, "Resources must be a mapping of logical IDs, found a list" in result.err) == (2, True)
+
+
+UNQUOTED_NUMERIC_IDS = """\
+Resources:
+  123:
+    Type: AWS::SQS::Queue
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      {visibility}
+"""
+
+
+def test_unquoted_numeric_logical_ids_are_reviewed_as_strings(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(UNQUOTED_NUMERIC_IDS.format(visibility="VisibilityTimeout: 30"))
+    new.write_text(UNQUOTED_NUMERIC_IDS.format(visibility="VisibilityTimeout: 60").replace("123:", "124:"))
+    changes = run_cli("review", "--old", str(old), "--new", str(new), "--format", "json").json()["reports"][0]
+    assert [(c["action"], c["logical_id"]) for c in changes["changes"]] == [
+        ("Remove", "123"),
+        ("Add", "124"),
+        ("Modify", "Queue"),
+    ]
+
+
+def test_unquoted_numeric_property_keys_keep_their_spelling() -> None:
+    text = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      0123: a\n      Name: b\n"
+    properties = parse_template(text=text, origin="t.yaml")["Resources"]["Queue"]["Properties"]
+    assert list(properties) == ["0123", "Name"]
+
+
+def test_non_string_logical_id_in_memory_is_an_input_error() -> None:
+    with pytest.raises(ReviewInputError, match="logical ID 123 in Resources is not a string"):
+        validate_template(document={"Resources": {123: {"Type": "AWS::SQS::Queue"}}}, origin="stack")
+
+
+def test_self_referential_yaml_anchor_is_an_input_error(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    looped = tmp_path / "looped.yaml"
+    looped.write_text("Resources:\n  Queue: &queue\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [*queue]\n")
+    result = run_cli("review", "--old", str(looped), "--new", str(GOOD))
+    assert (result.code, "Resources.Queue.Properties.Tags[0] contains itself" in result.err) == (2, True)
+
+
+def test_too_deeply_nested_template_is_an_input_error(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    nested = "[" * 500 + "]" * 500
+    deep.write_text(f'{{"Resources": {{"Q": {{"Type": "AWS::SQS::Queue", "Properties": {{"Tags": {nested}}}}}}}}}')
+    result = run_cli("review", "--old", str(deep), "--new", str(GOOD))
+    assert (result.code, "nested more than 100 levels deep" in result.err) == (2, True)
