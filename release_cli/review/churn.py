@@ -1,7 +1,9 @@
 """Recognise expected churn: changes every release makes that are shown but are not danger.
 
 * asset-hash-only: the resource differs only in 64-hex CDK asset hashes (a code edit);
-* metadata-only: only the Metadata attribute changed (CloudFormation updates nothing);
+* metadata-only: only the Metadata attribute changed (CloudFormation updates nothing), or only the
+  ``Analytics`` property of CDK's ``CDKMetadata`` resource (``AWS::CDK::Metadata``: the CDK version
+  and construct usage it reports, which change with any CDK upgrade and hold nothing);
 * lambda-version: a new ``AWS::Lambda::Version`` published and the previous one removed (deleted,
   or orphaned when retained) -- the shape of CDK's ``current_version`` on every code change.
 """
@@ -13,6 +15,7 @@ from release_cli.review.stateful import RETAIN_POLICIES
 from release_cli.review.values import equal_but_hashes
 
 LAMBDA_VERSION = "AWS::Lambda::Version"
+CDK_METADATA = "AWS::CDK::Metadata"
 
 
 def mark_churn(*, changes: dict[str, ResourceChange]) -> None:
@@ -24,10 +27,21 @@ def mark_churn(*, changes: dict[str, ResourceChange]) -> None:
             change.churn = "asset-hash-only"
         elif not change.causes and change.attribute_changes == ["Metadata"]:
             change.churn = "metadata-only"
+        elif _cdk_analytics_only(change):
+            change.churn = "metadata-only"
+            change.notes.append("CDK version/usage analytics only")
         elif change.resource_type == LAMBDA_VERSION:
             change.churn = "lambda-version"
             change.notes.append("the version is published again under the same logical ID")
     _mark_version_pairs(changes=changes)
+
+
+def _cdk_analytics_only(change: ResourceChange) -> bool:
+    return (
+        change.resource_type == CDK_METADATA
+        and [cause.path for cause in change.causes] == ["Analytics"]
+        and set(change.attribute_changes) <= {"Metadata"}
+    )
 
 
 def _mark_version_pairs(*, changes: dict[str, ResourceChange]) -> None:

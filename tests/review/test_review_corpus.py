@@ -5,7 +5,7 @@ Logical IDs here are the corpus's own (hand-written templates), not CDK-generate
 
 from __future__ import annotations
 
-from release_cli.review import Action, Replacement, Report, ResourceChange
+from release_cli.review import Action, Replacement, Report, ResourceChange, review_templates
 from tests.review.conftest import corpus_pair
 
 
@@ -148,3 +148,19 @@ def test_lsi_added_to_existing_table_is_danger_by_documented_override() -> None:
     table = _change(report, "OrdersTable")
     assert (table.replacement, table.cause_text) == (Replacement.CONDITIONAL, "LocalSecondaryIndexes")
     assert _kinds(report) == ["replacement"]
+
+
+def _cdk_metadata(analytics: str, **extra: str) -> dict[str, object]:
+    metadata = {"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": analytics, **extra}}
+    return {"Resources": {"CDKMetadata": metadata}}
+
+
+def test_cdk_metadata_analytics_change_is_metadata_only_churn() -> None:
+    # CDK rewrites Analytics (its version and construct usage) on upgrades; nothing is updated that matters.
+    report = review_templates(old=_cdk_metadata("v2:deflate64:AAAA"), new=_cdk_metadata("v2:deflate64:BBBB"), label="t")
+    assert (report.changes[0].action, report.changes[0].churn) == (Action.MODIFY, "metadata-only")
+
+
+def test_cdk_metadata_change_beyond_analytics_is_not_churn() -> None:
+    old, new = _cdk_metadata("v2:deflate64:AAAA"), _cdk_metadata("v2:deflate64:BBBB", Other="x")
+    assert review_templates(old=old, new=new, label="t").changes[0].churn is None
