@@ -11,40 +11,33 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from release_cli.review.aws import cloudformation_client, get_template, stack_name_for
+from release_cli.commands._options import (
+    add_baselines,
+    add_cdk_out,
+    add_stack_name,
+    cloudformation_client_for,
+    command_parser,
+    load_synthesized,
+    stack_name_for,
+)
+from release_cli.locations import all_stages, baseline_template
+from release_cli.review.aws import get_template
 from release_cli.review.baseline_io import write_baseline
 from release_cli.review.errors import ReviewInputError
-from release_cli.review.locations import (
-    DEFAULT_BASELINES,
-    DEFAULT_CDK_OUT,
-    all_stages,
-    baseline_template,
-    synthesized_template,
-)
-from release_cli.review.templates import Template, load_template_file
+from release_cli.review.templates import Template
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``baseline`` subcommand."""
-    parents = [subparsers.common_parent] if hasattr(subparsers, "common_parent") else []
-    parser = subparsers.add_parser(
-        "baseline",
-        parents=parents,
-        help="update a stage's review baseline",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser(subparsers, "baseline", help_text="update a stage's review baseline", description=__doc__)
     parser.add_argument("--from-stack", action="store_true", help="take the deployed stack's template")
-    parser.add_argument(
-        "--stack-name", help="with --from-stack and one stage: the stack (default: version-demo-<stage>)"
-    )
-    parser.add_argument("--cdk-out", type=Path, default=DEFAULT_CDK_OUT, help="synthesized cloud assembly")
-    parser.add_argument("--baselines", type=Path, default=DEFAULT_BASELINES, help="directory of stage baselines")
+    add_stack_name(parser, purpose="with --from-stack and one stage: the stack")
+    add_cdk_out(parser)
+    add_baselines(parser)
     parser.set_defaults(func=run)
     return parser
 
@@ -68,9 +61,5 @@ def run(args: argparse.Namespace) -> int:
 
 def _source_template(*, args: argparse.Namespace, stage: str) -> Template:
     if args.from_stack:
-        client = cloudformation_client(region=getattr(args, "region", None), profile=getattr(args, "profile", None))
-        return get_template(client=client, stack_name=args.stack_name or stack_name_for(stage))
-    synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
-    if not synthesized.exists():
-        raise ReviewInputError(f"{synthesized}: no synthesized template for stage {stage} (run cdk synth first)")
-    return load_template_file(path=synthesized)
+        return get_template(client=cloudformation_client_for(args), stack_name=stack_name_for(args, stage))
+    return load_synthesized(args, stage)

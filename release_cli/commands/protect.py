@@ -14,33 +14,37 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from release_cli.review.aws import aws_errors, cloudformation_client, get_template, stack_name_for
+from release_cli.commands._options import (
+    add_cdk_out,
+    add_stack_name,
+    cloudformation_client_for,
+    command_parser,
+    load_synthesized,
+    stack_name_for,
+)
+from release_cli.review.aws import aws_errors, get_template
 from release_cli.review.errors import ReviewInputError
-from release_cli.review.locations import DEFAULT_CDK_OUT, synthesized_template
 from release_cli.review.stack_policy import build_stack_policy, policy_json, stateful_logical_ids
 from release_cli.review.stateful import load_stateful_types
-from release_cli.review.templates import Template, load_template_file
+from release_cli.review.templates import Template
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``protect`` subcommand."""
-    parents = [subparsers.common_parent] if hasattr(subparsers, "common_parent") else []
-    parser = subparsers.add_parser(
+    parser = command_parser(
+        subparsers,
         "protect",
-        parents=parents,
-        help="termination protection and a stack policy for a stage's stack",
+        help_text="termination protection and a stack policy for a stage's stack",
         description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dry-run", action="store_true", help="print the stack policy; change nothing")
     parser.add_argument("--from-synth", action="store_true", help="find stateful resources in the synthesized template")
-    parser.add_argument("--stack-name", help="the stack (default: version-demo-<stage>)")
-    parser.add_argument("--cdk-out", type=Path, default=DEFAULT_CDK_OUT, help="synthesized cloud assembly")
+    add_stack_name(parser, purpose="the stack")
+    add_cdk_out(parser)
     parser.set_defaults(func=run)
     return parser
 
@@ -51,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not stage:
             raise ReviewInputError("protect needs --stage (usually prod)")
-        stack_name = args.stack_name or stack_name_for(stage)
-        client = None if (args.dry_run and args.from_synth) else _client(args)
+        stack_name = stack_name_for(args, stage)
+        client = None if (args.dry_run and args.from_synth) else cloudformation_client_for(args)
         template = _template(args=args, stage=stage, stack_name=stack_name, client=client)
         logical_ids = stateful_logical_ids(template=template, stateful=load_stateful_types())
         policy = policy_json(build_stack_policy(logical_ids=logical_ids))
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"# dry run: would enable termination protection on {stack_name} and set this stack policy")
             print(policy)
             return EXIT_OK
-        client = client or _client(args)
+        client = client or cloudformation_client_for(args)
         with aws_errors(f"setting the stack policy of {stack_name}"):
             client.set_stack_policy(StackName=stack_name, StackPolicyBody=policy)
         print(f"stack policy set: Update:Replace and Update:Delete denied on {', '.join(logical_ids) or 'nothing'}")
@@ -73,14 +77,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _client(args: argparse.Namespace) -> Any:
-    return cloudformation_client(region=getattr(args, "region", None), profile=getattr(args, "profile", None))
-
-
 def _template(*, args: argparse.Namespace, stage: str, stack_name: str, client: Any) -> Template:
     if args.from_synth:
-        synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
-        if not synthesized.exists():
-            raise ReviewInputError(f"{synthesized}: no synthesized template for stage {stage} (run cdk synth first)")
-        return load_template_file(path=synthesized)
+        return load_synthesized(args, stage)
     return get_template(client=client, stack_name=stack_name)

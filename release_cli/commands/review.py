@@ -18,17 +18,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from release_cli.commands._options import (
+    add_baselines,
+    add_cdk_out,
+    add_stack_name,
+    cloudformation_client_for,
+    command_parser,
+    default_stack_name,
+    load_synthesized,
+    stack_name_for,
+)
+from release_cli.locations import all_stages, baseline_template, synthesized_template
 from release_cli.review.allowances import DEFAULT_FILE, load_allowances
-from release_cli.review.aws import cloudformation_client, stack_name_for
 from release_cli.review.changeset import ChangeSetTarget, review_change_set
 from release_cli.review.errors import ReviewInputError
-from release_cli.review.locations import (
-    DEFAULT_BASELINES,
-    DEFAULT_CDK_OUT,
-    all_stages,
-    baseline_template,
-    synthesized_template,
-)
 from release_cli.review.model import Allowance, Report
 from release_cli.review.render import RENDERERS
 from release_cli.review.review import review_templates
@@ -39,20 +42,15 @@ EXIT_SAFE, EXIT_DANGER, EXIT_INPUT = 0, 1, 2
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``review`` subcommand."""
-    parents = [subparsers.common_parent] if hasattr(subparsers, "common_parent") else []
-    parser = subparsers.add_parser(
-        "review",
-        parents=parents,
-        help="review template changes and fail on data loss",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        subparsers, "review", help_text="review template changes and fail on data loss", description=__doc__
     )
     parser.add_argument("--old", type=Path, help="old template file (with --new): review two files")
     parser.add_argument("--new", type=Path, help="new template file (with --old)")
     parser.add_argument("--change-set", help="review this CloudFormation change set of the stage's stack")
-    parser.add_argument("--stack-name", help="stack of the change set (default: version-demo-<stage>)")
-    parser.add_argument("--cdk-out", type=Path, default=DEFAULT_CDK_OUT, help="synthesized cloud assembly")
-    parser.add_argument("--baselines", type=Path, default=DEFAULT_BASELINES, help="directory of stage baselines")
+    add_stack_name(parser, purpose="stack of the change set")
+    add_cdk_out(parser)
+    add_baselines(parser)
     parser.add_argument("--allowances", type=Path, help=f"allowance file (default: {DEFAULT_FILE} if present)")
     parser.add_argument("--format", choices=sorted(RENDERERS), default="table", help="output format")
     parser.set_defaults(func=run)
@@ -80,7 +78,7 @@ def collect_reports(args: argparse.Namespace) -> list[Report]:
         return [_files_report(old=args.old, new=args.new, stage=stage, allowances=allowances)]
     if args.change_set:
         if stage is None:
-            raise ReviewInputError("--change-set needs --stage (the stack is version-demo-<stage>)")
+            raise ReviewInputError(f"--change-set needs --stage (the stack is {default_stack_name()})")
         return [_change_set_report(args=args, stage=stage, allowances=allowances)]
     stages = [stage] if stage else list(all_stages())
     return [_stage_report(args=args, stage=s, allowances=allowances) for s in stages]
@@ -98,10 +96,7 @@ def _files_report(*, old: Path, new: Path, stage: str | None, allowances: list[A
 
 
 def _stage_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:
-    synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
-    if not synthesized.exists():
-        raise ReviewInputError(f"{synthesized}: no synthesized template for stage {stage} (run cdk synth first)")
-    new = load_template_file(path=synthesized)
+    new = load_synthesized(args, stage)
     baseline = baseline_template(baselines=args.baselines, stage=stage)
     notices = []
     if baseline.exists():
@@ -115,8 +110,8 @@ def _stage_report(*, args: argparse.Namespace, stage: str, allowances: list[Allo
 
 
 def _change_set_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:
-    client = cloudformation_client(region=getattr(args, "region", None), profile=getattr(args, "profile", None))
-    target = ChangeSetTarget(stack_name=args.stack_name or stack_name_for(stage), change_set_name=args.change_set)
+    client = cloudformation_client_for(args)
+    target = ChangeSetTarget(stack_name=stack_name_for(args, stage), change_set_name=args.change_set)
     synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
     fallback = load_template_file(path=synthesized) if synthesized.exists() else None
     return review_change_set(

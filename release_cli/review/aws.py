@@ -16,13 +16,6 @@ from botocore.parsers import ResponseParserError
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import Template, parse_template, validate_template
 
-STACK_PREFIX = "version-demo-"
-
-
-def stack_name_for(stage: str) -> str:
-    """The CloudFormation stack name the CDK app gives a stage."""
-    return f"{STACK_PREFIX}{stage}"
-
 
 @contextmanager
 def aws_errors(action: str) -> Iterator[None]:

@@ -1,27 +1,17 @@
-"""Where the synthesized templates and the per-stage baselines live, by convention."""
+"""Moved to ``release_cli.locations`` (shared by the review commands and the local runner).
+
+This re-export stays only while ``release_cli/local_invoke.py`` (edited concurrently by its owner)
+still imports from here; delete this file once it imports ``release_cli.locations``.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from release_cli.locations import (
+    DEFAULT_BASELINES,
+    DEFAULT_CDK_OUT,
+    all_stages,
+    baseline_template,
+    synthesized_template,
+)
 
-from release_cli.review.aws import stack_name_for
-
-DEFAULT_CDK_OUT = Path("cdk.out")
-DEFAULT_BASELINES = Path("baselines")
-
-
-def synthesized_template(*, cdk_out: Path, stage: str) -> Path:
-    """The template ``cdk synth`` writes for the stage's stack."""
-    return cdk_out / f"{stack_name_for(stage)}.template.json"
-
-
-def baseline_template(*, baselines: Path, stage: str) -> Path:
-    """The last released template of the stage, kept in the repository."""
-    return baselines / f"{stage}.template.json"
-
-
-def all_stages() -> tuple[str, ...]:
-    """Every stage the app defines (from the stage settings module, the single source of stage names)."""
-    from stacks.stage_config import STAGE_NAMES
-
-    return tuple(STAGE_NAMES)
+__all__ = ["DEFAULT_BASELINES", "DEFAULT_CDK_OUT", "all_stages", "baseline_template", "synthesized_template"]

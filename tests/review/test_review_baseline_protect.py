@@ -84,7 +84,7 @@ def test_protect_enables_termination_protection(monkeypatch: Any, run_cli: Calla
     stubber.add_response("set_stack_policy", {}, {"StackName": "version-demo-prod", "StackPolicyBody": ANY})
     expected = {"StackName": "version-demo-prod", "EnableTerminationProtection": True}
     stubber.add_response("update_termination_protection", {"StackId": "id"}, expected)
-    monkeypatch.setattr(protect, "_client", lambda args: client)
+    monkeypatch.setattr(protect, "cloudformation_client_for", lambda args: client)
     with stubber:
         result = run_cli("protect", "--stage", "prod")
         stubber.assert_no_pending_responses()
