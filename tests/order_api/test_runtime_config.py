@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from order_service import runtime_config
-from order_service.runtime_config import CACHE_SECONDS, Limits
+from order_service.runtime_config import CACHE_SECONDS, FAILURE_CACHE_SECONDS, Limits
 
 from tests.order_api.conftest import CONFIG
 
@@ -70,3 +70,26 @@ def test_unreadable_table_keeps_the_last_known_values(ddb: Any) -> None:
     runtime_config.limits(ddb, CONFIG, clock)
     clock.now += CACHE_SECONDS + 1
     assert runtime_config.limits(Unreadable(), CONFIG, clock).max_items == 4
+
+
+class Throttled:
+    """BatchGetItem under throttling: an answer without error whose keys all come back unprocessed."""
+
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> Any:
+        return {"Responses": {CONFIG: []}, "UnprocessedKeys": RequestItems}
+
+
+def test_unprocessed_keys_keep_the_last_known_values(ddb: Any) -> None:
+    clock = Clock()
+    put(ddb, "maxItemsPerOrder", "4")
+    runtime_config.limits(ddb, CONFIG, clock)
+    clock.now += CACHE_SECONDS + 1
+    assert runtime_config.limits(Throttled(), CONFIG, clock).max_items == 4
+
+
+def test_unprocessed_keys_are_cached_only_briefly(ddb: Any) -> None:
+    clock = Clock()
+    runtime_config.limits(Throttled(), CONFIG, clock)
+    put(ddb, "maxItemsPerOrder", "3")
+    clock.now += FAILURE_CACHE_SECONDS + 1
+    assert runtime_config.limits(ddb, CONFIG, clock).max_items == 3

@@ -8,7 +8,10 @@ Config table layout (key ``configKey`` S): one item per setting, the value in a 
 An absent key, a non-number or an out-of-range value falls back to the default, so a typo in the
 table cannot take the API down. All keys are read in one BatchGetItem; the result is cached for
 ``CACHE_SECONDS`` so a change in the table takes effect within that time without a deploy. If the
-table cannot be read, the defaults are used and cached only briefly, so orders keep flowing.
+table cannot be read, the last known values (the defaults before any good read) are used and cached
+only briefly (``FAILURE_CACHE_SECONDS``), so orders keep flowing. A read that leaves keys in
+``UnprocessedKeys`` (BatchGetItem does that under throttling instead of raising) counts as unreadable,
+never as "absent, use the default".
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ _SETTINGS: dict[str, tuple[str, int, int]] = {
 _cache: tuple[float, Limits] | None = None
 
 
+class IncompleteRead(Exception):
+    """BatchGetItem answered without some keys (``UnprocessedKeys``, typically throttling)."""
+
+
 def limits(client: Any, table: str, clock: Callable[[], float] = time.monotonic) -> Limits:
     """The current limits, from the cache when it is fresh."""
     global _cache
@@ -52,7 +59,7 @@ def limits(client: Any, table: str, clock: Callable[[], float] = time.monotonic)
     try:
         loaded = _load(client, table)
         _cache = (now + CACHE_SECONDS, loaded)
-    except (BotoCoreError, ClientError) as err:
+    except (BotoCoreError, ClientError, IncompleteRead) as err:
         LOGGER.warning("config table %s unreadable, using defaults: %s", table, err)
         loaded = _cache[1] if _cache is not None else Limits()
         _cache = (now + FAILURE_CACHE_SECONDS, loaded)
@@ -71,6 +78,8 @@ def _load(client: Any, table: str) -> Limits:
             table: {"Keys": keys, "ProjectionExpression": "configKey, #v", "ExpressionAttributeNames": {"#v": "value"}}
         }
     )
+    if response.get("UnprocessedKeys"):
+        raise IncompleteRead(f"{len(response['UnprocessedKeys'].get(table, {}).get('Keys', []))} key(s) unprocessed")
     values: dict[str, int] = {}
     for item in response.get("Responses", {}).get(table, []):
         key = item.get("configKey", {}).get("S", "")
