@@ -23,6 +23,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from release_cli.locations import DEFAULT_CDK_OUT, synthesized_template
+from release_cli.review.errors import ReviewInputError
+from release_cli.review.templates import load_template_file
 from release_cli.test_events import TestEvent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +38,7 @@ _INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
 
 
 class LocalInvokeError(ValueError):
-    """The template cannot be run locally (missing, no tables, no Order API function)."""
+    """The template cannot be run locally (missing, malformed, no tables, no Order API function); exit 2."""
 
 
 @dataclass(frozen=True)
@@ -78,28 +81,29 @@ class FunctionSpec:
     timeout_s: int
 
 
-def template_path(stage: str, cdk_out: Path = ROOT / "cdk.out") -> Path:
-    return cdk_out / f"version-demo-{stage}.template.json"
+def template_path(stage: str, cdk_out: Path = DEFAULT_CDK_OUT) -> Path:
+    """The stage's synthesized template, where the other release commands look for it."""
+    return synthesized_template(cdk_out=cdk_out, stage=stage)
 
 
 def load_template(path: Path) -> dict[str, Any]:
+    """The template at ``path`` (JSON or YAML), checked by the review's loader; ``LocalInvokeError`` if unusable."""
+    if not path.exists():
+        raise LocalInvokeError(
+            f"{path}: no such template; run `scripts/cdk synth` (or `bash scripts/setup.sh`) first, or pass --template"
+        )
     try:
-        template: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LocalInvokeError(f"{path}: no such template; run scripts/synth first or pass --template") from None
-    except ValueError as err:
-        raise LocalInvokeError(f"{path}: not valid JSON: {err}") from None
-    if not isinstance(template.get("Resources"), dict):
-        raise LocalInvokeError(f"{path}: not a CloudFormation template (no Resources)")
-    return template
+        return load_template_file(path=path)
+    except ReviewInputError as err:
+        raise LocalInvokeError(str(err)) from None
 
 
 def table_definitions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """``{logical id: CreateTable arguments (+ "TimeToLiveAttribute")}`` for every table in the template."""
     tables = {}
     for logical_id, resource in template["Resources"].items():
-        if resource.get("Type") == "AWS::DynamoDB::Table":
-            tables[logical_id] = create_table_arguments(logical_id, resource.get("Properties", {}))
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::DynamoDB::Table":
+            tables[logical_id] = create_table_arguments(logical_id, _properties(logical_id, resource))
     if not tables:
         raise LocalInvokeError("the template defines no AWS::DynamoDB::Table")
     return tables
@@ -107,6 +111,11 @@ def table_definitions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def create_table_arguments(logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
     """CloudFormation table properties -> ``CreateTable`` keyword arguments (what moto needs to build it)."""
+    for required in ("KeySchema", "AttributeDefinitions"):
+        if required not in props:
+            raise LocalInvokeError(f"table {logical_id}: property {required} is missing; a table needs it")
+        if not isinstance(props[required], list):
+            raise LocalInvokeError(f"table {logical_id}: property {required} must be a list")
     name = props.get("TableName")
     args: dict[str, Any] = {
         "TableName": name if isinstance(name, str) else logical_id,
@@ -120,30 +129,59 @@ def create_table_arguments(logical_id: str, props: dict[str, Any]) -> dict[str, 
         )
     for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         if props.get(key):
-            args[key] = [{k: index[k] for k in _INDEX_KEYS if k in index} for index in props[key]]
-    if props.get("StreamSpecification", {}).get("StreamViewType"):
-        args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
-    ttl = props.get("TimeToLiveSpecification", {})
+            indexes = props[key]
+            if not isinstance(indexes, list) or not all(isinstance(index, dict) for index in indexes):
+                raise LocalInvokeError(f"table {logical_id}: property {key} must be a list of index definitions")
+            args[key] = [{k: index[k] for k in _INDEX_KEYS if k in index} for index in indexes]
+    stream = _mapping(logical_id, "StreamSpecification", props)
+    if stream.get("StreamViewType"):
+        args["StreamSpecification"] = {"StreamEnabled": True, **stream}
+    ttl = _mapping(logical_id, "TimeToLiveSpecification", props)
     if ttl.get("Enabled"):
+        if not isinstance(ttl.get("AttributeName"), str):
+            raise LocalInvokeError(f"table {logical_id}: property TimeToLiveSpecification.AttributeName is missing")
         args["TimeToLiveAttribute"] = ttl["AttributeName"]
     return args
+
+
+def _properties(logical_id: str, resource: dict[str, Any]) -> dict[str, Any]:
+    props = resource.get("Properties") or {}
+    if not isinstance(props, dict):
+        raise LocalInvokeError(f"resource {logical_id}: Properties must be a mapping")
+    return props
+
+
+def _mapping(logical_id: str, key: str, props: dict[str, Any]) -> dict[str, Any]:
+    value = props.get(key) or {}
+    if not isinstance(value, dict):
+        raise LocalInvokeError(f"resource {logical_id}: property {key} must be a mapping")
+    return value
 
 
 def function_spec(template: dict[str, Any], tables: dict[str, dict[str, Any]]) -> FunctionSpec:
     """The function whose handler is the Order API's, its environment resolved to plain strings."""
     for logical_id, resource in template["Resources"].items():
-        props = resource.get("Properties", {})
-        if resource.get("Type") == "AWS::Lambda::Function" and props.get("Handler") == HANDLER_NAME:
-            variables = props.get("Environment", {}).get("Variables", {})
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
+            continue
+        props = _properties(logical_id, resource)
+        if props.get("Handler") == HANDLER_NAME:
+            variables = _mapping(logical_id, "Variables", _mapping(logical_id, "Environment", props))
             environment = {key: _resolve(value, tables) for key, value in variables.items()}
             name = props.get("FunctionName")
             return FunctionSpec(
                 name=name if isinstance(name, str) else logical_id,
                 environment=environment,
-                memory_mb=int(props.get("MemorySize", 128)),
-                timeout_s=int(props.get("Timeout", 3)),
+                memory_mb=_whole_number(logical_id, "MemorySize", props, 128),
+                timeout_s=_whole_number(logical_id, "Timeout", props, 3),
             )
     raise LocalInvokeError(f"the template has no AWS::Lambda::Function with Handler {HANDLER_NAME}")
+
+
+def _whole_number(logical_id: str, key: str, props: dict[str, Any], default: int) -> int:
+    value = props.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise LocalInvokeError(f"resource {logical_id}: property {key} must be a whole number, got {json.dumps(value)}")
+    return int(value)
 
 
 def _resolve(value: Any, tables: dict[str, dict[str, Any]]) -> str:
@@ -179,13 +217,19 @@ def local_aws(template: dict[str, Any], config_items: dict[str, int] | None = No
 
 
 def create_table(client: Any, args: dict[str, Any]) -> None:
+    """Create one table (and its TTL) in the local DynamoDB; a definition it refuses is a ``LocalInvokeError``."""
+    from botocore.exceptions import ClientError, ParamValidationError
+
     create_args = {key: value for key, value in args.items() if key != "TimeToLiveAttribute"}
-    client.create_table(**create_args)
-    if "TimeToLiveAttribute" in args:
-        client.update_time_to_live(
-            TableName=args["TableName"],
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": args["TimeToLiveAttribute"]},
-        )
+    try:
+        client.create_table(**create_args)
+        if "TimeToLiveAttribute" in args:
+            client.update_time_to_live(
+                TableName=args["TableName"],
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": args["TimeToLiveAttribute"]},
+            )
+    except (ClientError, ParamValidationError) as err:
+        raise LocalInvokeError(f"table {args['TableName']}: the local DynamoDB refuses its definition: {err}") from None
 
 
 def handler_module() -> ModuleType:

@@ -15,15 +15,16 @@ from release_cli.local_invoke import (
     LocalInvokeError,
     create_table_arguments,
     function_spec,
+    load_template,
     make_context,
     run_events,
     table_definitions,
     template_path,
 )
 from release_cli.test_events import load_events
+from stacks.stage_config import stack_name
+from tests.conftest import Synthesized
 from tests.order_api.conftest import ORDERS, TEMPLATE
-
-SYNTHESIZED = template_path("dev")
 
 
 def test_table_properties_become_create_table_arguments(template: dict[str, Any]) -> None:
@@ -166,8 +167,49 @@ def local_command_args(argv: list[str]) -> Any:
     return build_parser().parse_args(["local", *argv])
 
 
-@pytest.mark.skipif(not SYNTHESIZED.exists(), reason="needs a synthesized cdk.out (scripts/synth)")
-def test_fixture_tables_match_the_synthesized_template() -> None:
-    real = json.loads(SYNTHESIZED.read_text())
+def test_fixture_tables_match_the_synthesized_template(synthesized: Synthesized) -> None:
+    real = load_template(template_path("dev", cdk_out=synthesized.outdir))
     ours = {args["TableName"]: args for args in table_definitions(TEMPLATE).values()}
     assert {args["TableName"]: args for args in table_definitions(real).values()} == ours
+
+
+def run_cli(tmp_path: Path, template_text: str, *argv: str) -> int:
+    """``release local`` through the CLI's entry point, on a template file holding ``template_text``."""
+    from release_cli.cli import main
+
+    path = tmp_path / "template.json"
+    path.write_text(template_text)
+    return main(["local", "--template", str(path), "--alias", "dev", "--quiet", *argv])
+
+
+def test_cli_names_the_table_and_property_when_key_schema_is_missing(
+    tmp_path: Path, template: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    del template["Resources"]["OrdersTable"]["Properties"]["KeySchema"]
+    assert run_cli(tmp_path, json.dumps(template)) == 2
+    assert "table OrdersTable: property KeySchema is missing" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_resource_that_is_not_a_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(tmp_path, json.dumps({"Resources": {"T": "oops"}})) == 2
+    assert "resource T has no Type" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_template_that_is_a_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(tmp_path, json.dumps([TEMPLATE])) == 2
+    assert "top level is not a mapping" in capsys.readouterr().err
+
+
+def test_cli_reads_a_yaml_template(tmp_path: Path) -> None:
+    import yaml
+
+    assert run_cli(tmp_path, yaml.safe_dump(TEMPLATE), "GetOrderStatus") == 0
+
+
+def test_missing_template_message_names_the_synth_command(tmp_path: Path) -> None:
+    with pytest.raises(LocalInvokeError, match=r"run `scripts/cdk synth` \(or `bash scripts/setup\.sh`\) first"):
+        load_template(tmp_path / "missing.json")
+
+
+def test_default_template_is_the_stacks_in_cdk_out_like_the_other_commands() -> None:
+    assert template_path("staging") == Path("cdk.out") / f"{stack_name('staging')}.template.json"
