@@ -89,52 +89,54 @@ def _check_structure(*, document: dict[str, Any], origin: str) -> None:
 
     Files never give non-string keys (JSON cannot, and the YAML loader keeps keys as written); a
     document handed over in memory can. A YAML anchor used inside its own value (``&a [*a]``) loads as
-    a value containing itself. The walk is iterative, so checking cannot hit the recursion limit.
+    a value containing itself: endlessly deep. The walk stops at ``MAX_DEPTH``, so it cannot hit the
+    recursion limit; a value that aliases share is walked once per depth it sits at, not once per alias.
     """
-    visiting: set[int] = set()
-    checked: dict[int, int] = {}  # a value an alias shares is walked again only if it now sits deeper
-    # (value, path as a linked list (parent, key) -- formatted only for a message, depth, leaving?)
-    stack: list[tuple[Any, _Path, int, bool]] = [(document, None, 0, False)]
-    while stack:
-        value, path, depth, leaving = stack.pop()
-        if leaving:
-            visiting.discard(id(value))
-            checked[id(value)] = depth
-            continue
-        if id(value) in checked and checked[id(value)] <= depth:
-            continue
-        if id(value) in visiting:
-            raise ReviewInputError(
-                f"{origin}: {_dotted(path)} contains itself (a YAML alias used inside its own anchor)"
-            )
+    chain: list[Any] = []  # the containers from the document down to the current one
+    keys: list[str | int] = []  # the keys between them, for messages
+    walked: dict[int, int] = {}  # id -> shallowest depth it was walked at
+
+    def walk(value: Any, depth: int) -> None:
+        shallowest = walked.get(id(value))
+        if shallowest is not None and shallowest <= depth:
+            return
         if depth > MAX_DEPTH:
-            raise ReviewInputError(f"{origin}: {TOO_DEEP}")
-        visiting.add(id(value))
-        stack.append((value, path, depth, True))
+            raise ReviewInputError(f"{origin}: {_too_deep_or_cycle(chain, keys)}")
+        chain.append(value)
         if isinstance(value, dict):
-            _check_keys(mapping=value, path=path, origin=origin)
-        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
-            if isinstance(item, dict | list):
-                stack.append((item, (path, key), depth + 1, False))
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    where = _dotted(keys)
+                    what = "logical ID" if where == "Resources" else "key"
+                    raise ReviewInputError(f"{origin}: {what} {key!r}{f' in {where}' if where else ''} is not a string")
+                if isinstance(item, dict | list):
+                    keys.append(key)
+                    walk(item, depth + 1)
+                    keys.pop()
+        else:
+            for index, item in enumerate(value):
+                if isinstance(item, dict | list):
+                    keys.append(index)
+                    walk(item, depth + 1)
+                    keys.pop()
+        chain.pop()
+        walked[id(value)] = depth
+
+    walk(document, 0)
 
 
-_Path = tuple[Any, str | int] | None
+def _too_deep_or_cycle(chain: list[Any], keys: list[str | int]) -> str:
+    """Name the first place where a value reappears inside itself; otherwise the nesting is just too deep."""
+    positions: dict[int, int] = {}
+    for depth, container in enumerate(chain):
+        if id(container) in positions:
+            return f"{_dotted(keys[:depth])} contains itself (a YAML alias used inside its own anchor)"
+        positions[id(container)] = depth
+    return TOO_DEEP
 
 
-def _check_keys(*, mapping: dict[Any, Any], path: _Path, origin: str) -> None:
-    for key in mapping:
-        if not isinstance(key, str):
-            where = _dotted(path)
-            what = "logical ID" if where == "Resources" else "key"
-            raise ReviewInputError(f"{origin}: {what} {key!r}{f' in {where}' if where else ''} is not a string")
-
-
-def _dotted(path: _Path) -> str:
-    parts: list[str] = []
-    while path is not None:
-        path, key = path
-        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
-    return "".join(reversed(parts)).lstrip(".")
+def _dotted(keys: list[str | int]) -> str:
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in keys).lstrip(".")
 
 
 def _kind(value: Any) -> str:
