@@ -6,8 +6,9 @@ One file per event, the file named after the event:
      "expected": {"statusCode": 200, "body": {...subset...}, "bodyHas": ["orderId"]}}
 The same files feed the unit tests, the local runner (``release local``), the console's shareable
 test events (``console_schema_content``) and the CodeDeploy pre-traffic hook (``events_for_hook``).
-Production-safe events may run against production; a production-safe create that succeeds must set
-``smokeTest: true`` so everything it writes carries a TTL and expires by itself.
+Production-safe events may run against production; every production-safe create must set
+``smokeTest: true``, whatever outcome it expects, so everything it writes carries a TTL and expires by
+itself -- including what a regressed version might write for a create it should have refused.
 The matcher is the hook asset's ``pre_traffic/expectations.py`` (the hook can ship only its own
 folder), loaded here from that file so both judge responses identically.
 """
@@ -113,8 +114,8 @@ def _check_expected(where: str, expected: Any) -> None:
 
 
 def _check_expires(where: str, event: TestEvent) -> None:
-    """A production-safe event that creates data must mark it ``smokeTest`` so it expires (TTL)."""
-    if not event.production_safe or not 200 <= event.expected["statusCode"] < 300:
+    """A production-safe create must mark its data ``smokeTest`` so it expires (TTL), even one expected to fail."""
+    if not event.production_safe:
         return
     request = create_request(event.payload)
     if request is not None and request.get("smokeTest") is not True:

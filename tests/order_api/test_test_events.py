@@ -66,6 +66,14 @@ def test_production_safe_create_must_expire() -> None:
         parse_event(create, "Sample.json")
 
 
+def test_production_safe_create_expected_to_fail_must_expire_too() -> None:
+    # A regressed version could store what it should refuse; during the pre-traffic hook that is production.
+    create = {**GOOD, "production_safe": True, "payload": {"action": "create", "items": []}}
+    create["expected"] = {"statusCode": 400}
+    with pytest.raises(TestEventError, match="smokeTest"):
+        parse_event(create, "Sample.json")
+
+
 def test_production_safe_http_create_must_expire() -> None:
     payload = {"requestContext": {"http": {"method": "POST"}}, "routeKey": "$default", "body": '{"customerId": "C"}'}
     create = {**GOOD, "production_safe": True, "payload": payload, "expected": {"statusCode": 200}}
