@@ -27,6 +27,8 @@ STAGE_NAMES = ("dev", "staging", "prod")
 PROJECT = "version-demo"
 FUNCTION_BASENAME = "VersionedOrderAPI"
 
+MIN_TIMEOUT_SECONDS = 5
+"""lambda_src/order_api answers 503 rather than start a DynamoDB call with under 4.5 s left (clients.py)."""
 RUNTIMES = ("python3.11", "python3.12", "python3.13", "python3.14")
 # The retention periods CloudWatch Logs accepts.
 LOG_RETENTION_DAYS = (
@@ -253,8 +255,11 @@ def _check_ranges(where: str, config: StageConfig) -> None:
         raise StageConfigError(f"{where}: runtime {config.runtime!r} is not supported; allowed: {', '.join(RUNTIMES)}")
     if not 128 <= config.memory_mb <= 10240:
         raise StageConfigError(f"{where}: memory_mb must be from 128 to 10240, got {config.memory_mb}")
-    if not 1 <= config.timeout_seconds <= 900:
-        raise StageConfigError(f"{where}: timeout_seconds must be from 1 to 900, got {config.timeout_seconds}")
+    if not MIN_TIMEOUT_SECONDS <= config.timeout_seconds <= 900:
+        raise StageConfigError(
+            f"{where}: timeout_seconds must be from {MIN_TIMEOUT_SECONDS} to 900 (the Order API starts no "
+            f"DynamoDB call with less than 4.5 s left), got {config.timeout_seconds}"
+        )
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise StageConfigError(
             f"{where}: log_retention_days {config.log_retention_days} is not a CloudWatch Logs retention; "

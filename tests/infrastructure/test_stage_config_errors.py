@@ -103,7 +103,8 @@ CASES = [
     ),
     (with_stage("prod", memory_mb=64), "stage 'prod'", "memory_mb must be from 128 to 10240, got 64"),
     (with_stage("prod", memory_mb="512"), "stage 'prod'", "memory_mb must be int, got str '512'"),
-    (with_stage("prod", timeout_seconds=901), "stage 'prod'", "timeout_seconds must be from 1 to 900"),
+    (with_stage("prod", timeout_seconds=901), "stage 'prod'", "timeout_seconds must be from 5 to 900"),
+    (with_stage("prod", timeout_seconds=4), "stage 'prod'", "less than 4.5 s left), got 4"),
     (
         with_stage("prod", log_retention_days=10),
         "stage 'prod'",
