@@ -20,7 +20,7 @@ def main() -> None:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-m", "pytest"], cwd=ROOT, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
         counts = [line for line in result.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
         summary = counts[-1] if counts else "(no pytest summary line)"
