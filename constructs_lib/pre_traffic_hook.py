@@ -19,10 +19,8 @@ from constructs import Construct
 
 from constructs_lib.function_logging import enable_active_tracing, function_logging
 from constructs_lib.nag_acknowledgments import acknowledge
+from constructs_lib.naming import MAX_FUNCTION_NAME, hook_function_name
 from constructs_lib.versioned_function import ASSET_EXCLUDES
-
-HOOK_PREFIX = "CodeDeployHook_"
-MAX_FUNCTION_NAME = 64
 
 
 class PreTrafficHook(Construct):
@@ -51,7 +49,7 @@ class PreTrafficHook(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
         super().__init__(scope, construct_id)
-        name = f"{HOOK_PREFIX}{target_name}-{alias_name}"
+        name = hook_function_name(target_name, alias_name)
         if len(name) > MAX_FUNCTION_NAME:
             raise ValueError(f"target_name/alias_name: hook name {name!r} is over {MAX_FUNCTION_NAME} characters")
         description = f"Pre-traffic hook of {target_name}:{alias_name}"

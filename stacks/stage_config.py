@@ -21,6 +21,7 @@ from constructs_lib.alias_spec import (
     WeightedRoute,
     validate_aliases,
 )
+from constructs_lib.naming import MAX_FUNCTION_NAME, hook_function_name
 
 STAGES_FILE = Path(__file__).resolve().parent.parent / "stages.toml"
 STAGE_NAMES = ("dev", "staging", "prod")
@@ -93,9 +94,13 @@ class StageConfig:
     def function_name(self) -> str:
         return f"{self.name}-{FUNCTION_BASENAME}"
 
+    @property
+    def table_prefix(self) -> str:
+        return f"{self.name}-{PROJECT}"
+
     def table_name(self, kind: str) -> str:
         """``orders``, ``config`` or ``audit`` -> ``<stage>-version-demo-<kind>`` (the seed's names)."""
-        return f"{self.name}-{PROJECT}-{kind}"
+        return f"{self.table_prefix}-{kind}"
 
     def alias(self, name: str) -> AliasSpec:
         for alias in self.aliases:
@@ -265,6 +270,13 @@ def _check_ranges(where: str, config: StageConfig) -> None:
             f"{where}: log_retention_days {config.log_retention_days} is not a CloudWatch Logs retention; "
             f"allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
         )
+    for alias in config.aliases:
+        hook = hook_function_name(config.function_name, alias.name)
+        if alias.rollout is not None and len(hook) > MAX_FUNCTION_NAME:
+            raise StageConfigError(
+                f"{where}: alias {alias.name!r} is too long for its pre-traffic hook's function name "
+                f"{hook!r} (at most {MAX_FUNCTION_NAME} characters)"
+            )
     if config.deletion_protection and not config.retain_data:
         raise StageConfigError(
             f"{where}: deletion_protection = true needs retain_data = true "

@@ -75,7 +75,7 @@ class VersionDemoStack(Stack):
             self,
             "Tables",
             stage=config.name,
-            table_name_prefix=f"{config.name}-{PROJECT}",
+            table_name_prefix=config.table_prefix,
             retain=config.retain_data,
             deletion_protection=config.deletion_protection,
             point_in_time_recovery=config.point_in_time_recovery,

@@ -88,6 +88,7 @@ CASES = [
         "'Live' collides with 'live'",
     ),
     (with_stage("dev", aliases=[{"name": "-_", "target": 1}]), "stage 'dev'", "needs at least one letter or digit"),
+    (with_alias("staging", name="x" * 30, rollout="AllAtOnce"), "stage 'staging'", "too long for its pre-traffic hook"),
     (with_alias("dev", target=1, description=3), "stage 'dev'", "description: must be a string, got int"),
     (with_stage("dev", aliases=[{"target": 1}]), "stage 'dev'", "aliases[0].name is required"),
     (

@@ -65,6 +65,17 @@ def test_orders_and_audit_items_can_expire(synthesized, kind):
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
 
 
+@pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
+def test_stage_config_names_the_tables_the_stack_creates(synthesized, stage):
+    """The CLI finds tables through StageConfig.table_name; it must agree with the template."""
+    from stacks.stage_config import load_stage
+
+    config = load_stage(stage)
+    for kind in ("orders", "config", "audit"):
+        found = synthesized.templates[stage].find_resources(TABLE, {"Properties": {"TableName": config.table_name(kind)}})
+        assert len(found) == 1, kind
+
+
 def test_each_stage_has_exactly_three_tables(synthesized):
     for template in synthesized.templates.values():
         template.resource_count_is(TABLE, 3)
