@@ -72,7 +72,8 @@ def test_stage_config_names_the_tables_the_stack_creates(synthesized, stage):
 
     config = load_stage(stage)
     for kind in ("orders", "config", "audit"):
-        found = synthesized.templates[stage].find_resources(TABLE, {"Properties": {"TableName": config.table_name(kind)}})
+        template = synthesized.templates[stage]
+        found = template.find_resources(TABLE, {"Properties": {"TableName": config.table_name(kind)}})
         assert len(found) == 1, kind
 
 
