@@ -27,7 +27,7 @@ from constructs_lib.service_tables import ServiceTables
 from constructs_lib.stage_alias import StageAlias
 from constructs_lib.versioned_function import VersionedFunction
 from release_cli.test_events import console_schema_content, events_for_hook, load_events
-from stacks.stage_config import PROJECT, StageConfig
+from stacks.stage_config import LOG_RETENTION_NAMES, PROJECT, StageConfig
 
 LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
 ORDER_API_CODE = LAMBDA_SRC / "order_api"
@@ -46,18 +46,9 @@ def _runtime(name: str) -> lambda_.Runtime:
     return getattr(lambda_.Runtime, name.upper().replace("PYTHON", "PYTHON_").replace(".", "_"))
 
 
-_RETENTION_NAMES = {
-    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
-    60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
-    365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
-    1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
-    3653: "TEN_YEARS",
-}  # fmt: skip
-
-
 def _retention(days: int) -> logs.RetentionDays:
     """Days (validated against CloudWatch's list by the stage config) -> CDK's enum member."""
-    return getattr(logs.RetentionDays, _RETENTION_NAMES[days])
+    return getattr(logs.RetentionDays, LOG_RETENTION_NAMES[days])
 
 
 class VersionDemoStack(Stack):

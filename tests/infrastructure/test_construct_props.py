@@ -74,3 +74,13 @@ def test_table_overrides_use_cdk_table_props(stack):
 def test_table_overrides_name_only_known_tables(stack):
     with pytest.raises(ValueError, match=r"unknown table\(s\) \['order'\]"):
         ServiceTables(stack, "Tables", stage="dev", table_name_prefix="p", overrides={"order": {}})
+
+
+def test_every_allowed_log_retention_is_a_cdk_retention():
+    """stages.toml accepts exactly the days CDK (and CloudWatch Logs) can express."""
+    from aws_cdk import aws_logs as logs
+
+    from stacks.stage_config import LOG_RETENTION_NAMES
+
+    members = {member.name for member in logs.RetentionDays if member.name != "INFINITE"}
+    assert set(LOG_RETENTION_NAMES.values()) == members
