@@ -12,7 +12,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from constructs_lib.alarm_thresholds import AlarmThresholds
+from service_model.alarm_thresholds import AlarmThresholds
 
 
 class AliasAlarms(Construct):

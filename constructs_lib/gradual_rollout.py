@@ -9,8 +9,8 @@ from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from constructs_lib.alias_spec import PREDEFINED_ROLLOUTS, RolloutSpec
 from constructs_lib.nag_acknowledgments import acknowledge
+from service_model.alias_spec import PREDEFINED_ROLLOUTS, RolloutSpec
 
 _PREDEFINED: dict[str, codedeploy.ILambdaDeploymentConfig] = {
     "AllAtOnce": codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,

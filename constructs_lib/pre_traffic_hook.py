@@ -19,8 +19,8 @@ from constructs import Construct
 
 from constructs_lib.function_logging import enable_active_tracing, function_logging
 from constructs_lib.nag_acknowledgments import acknowledge
-from constructs_lib.naming import MAX_FUNCTION_NAME, hook_function_name
 from constructs_lib.versioned_function import ASSET_EXCLUDES
+from service_model.naming import MAX_FUNCTION_NAME, hook_function_name
 
 
 class PreTrafficHook(Construct):
@@ -28,7 +28,7 @@ class PreTrafficHook(Construct):
 
       target: the function whose new version is checked (it may invoke only its versions).
       target_name: that function's static name; alias_name: the alias being deployed.
-      events_json: production-safe events with expectations (``release_cli.test_events.events_for_hook``).
+      events_json: production-safe events with expectations (``service_model.test_events.events_for_hook``).
       code_dir: the hook's asset folder; runtime (default Python 3.13); timeout_seconds (default 120);
       log_retention (default one month).
     Exposes ``function``. Call ``allow_deployment_reads(group)`` once the deployment group exists.

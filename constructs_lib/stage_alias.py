@@ -6,7 +6,7 @@ from __future__ import annotations
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from constructs_lib.alias_spec import LATEST, NEW, AliasSpec, Target
+from service_model.alias_spec import LATEST, NEW, AliasSpec, Target
 
 
 def resolve_version(

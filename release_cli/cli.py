@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from stacks.stage_config import STAGE_NAMES, StageConfigError
+from service_model.stages import STAGE_NAMES, StageConfigError
 
 COMMANDS = ("review", "baseline", "protect", "local")
 """Modules under ``release_cli.commands``; a module that does not exist yet is skipped."""

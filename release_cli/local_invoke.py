@@ -23,13 +23,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from release_cli.locations import DEFAULT_CDK_OUT, synthesized_template
+from release_cli.locations import CDK_OUT, project_path, synthesized_template
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import load_template_file
-from release_cli.test_events import TestEvent
+from service_model.project import SOURCE_ROOT
+from service_model.test_events import TestEvent
 
-ROOT = Path(__file__).resolve().parent.parent
-HANDLER_DIR = ROOT / "lambda_src" / "order_api"
+HANDLER_DIR = SOURCE_ROOT / "lambda_src" / "order_api"
 HANDLER_NAME = "handler.lambda_handler"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -81,9 +81,9 @@ class FunctionSpec:
     timeout_s: int
 
 
-def template_path(stage: str, cdk_out: Path = DEFAULT_CDK_OUT) -> Path:
-    """The stage's synthesized template, where the other release commands look for it."""
-    return synthesized_template(cdk_out=cdk_out, stage=stage)
+def template_path(stage: str, cdk_out: Path | None = None) -> Path:
+    """The stage's synthesized template, where the other release commands look for it (default: project's cdk.out)."""
+    return synthesized_template(cdk_out=cdk_out or project_path(CDK_OUT), stage=stage)
 
 
 def load_template(path: Path) -> dict[str, Any]:

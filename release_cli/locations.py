@@ -1,22 +1,35 @@
-"""Where the synthesized templates and the per-stage baselines live, by convention.
+"""Where the synthesized templates, the per-stage baselines and the allowance file live.
 
-Shared by the review commands and the local runner; stage and stack names come from the stage
-settings module (``stacks.stage_config``), the single source of both.
+Defaults are found from the project root (``service_model.project``: the nearest directory above
+the current one with cdk.json and stages.toml), so ``release review`` means the same thing from any
+directory inside the repository. Paths a user types are taken as typed (relative to where they
+stand). Stack names come from ``service_model.naming``, the single source of names.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from stacks import stage_config
+from service_model import naming, stages
+from service_model.project import ProjectNotFoundError, project_root
 
-DEFAULT_CDK_OUT = Path("cdk.out")
-DEFAULT_BASELINES = Path("baselines")
+CDK_OUT = "cdk.out"
+BASELINES = "baselines"
+ALLOWANCES = "review_allowances.toml"
+
+
+def project_path(name: str) -> Path:
+    """``name`` inside the project root; as a relative path when no project root can be found, so
+    ``--help`` still works outside a checkout (the command itself then reports the missing file)."""
+    try:
+        return project_root() / name
+    except ProjectNotFoundError:
+        return Path(name)
 
 
 def synthesized_template(*, cdk_out: Path, stage: str) -> Path:
     """The template ``cdk synth`` writes for the stage's stack."""
-    return cdk_out / f"{stage_config.stack_name(stage)}.template.json"
+    return cdk_out / f"{naming.stack_name(stage)}.template.json"
 
 
 def baseline_template(*, baselines: Path, stage: str) -> Path:
@@ -26,4 +39,4 @@ def baseline_template(*, baselines: Path, stage: str) -> Path:
 
 def all_stages() -> tuple[str, ...]:
     """Every stage the app defines."""
-    return tuple(stage_config.STAGE_NAMES)
+    return tuple(stages.STAGE_NAMES)

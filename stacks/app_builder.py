@@ -6,9 +6,9 @@ import sys
 
 from aws_cdk import App, Environment, Validations
 
-from release_cli.test_events import TestEventError
+from service_model.stages import StageConfig, StageConfigError, load_stages
+from service_model.test_events import TestEventError
 from stacks.nag_checks import acknowledge_findings, nag_plugins
-from stacks.stage_config import StageConfig, StageConfigError, load_stages
 from stacks.version_demo_stack import VersionDemoStack
 
 

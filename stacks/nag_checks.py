@@ -10,7 +10,7 @@ from aws_cdk import App, IPolicyValidationPlugin
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from constructs_lib.nag_acknowledgments import acknowledge
-from stacks.stage_config import RUNTIMES, StageConfig
+from service_model.stages import RUNTIMES, StageConfig
 from stacks.version_demo_stack import VersionDemoStack
 
 

@@ -18,7 +18,6 @@ from constructs import Construct
 
 from constructs_lib.alias_alarms import AliasAlarms
 from constructs_lib.alias_http_api import AliasHttpApi
-from constructs_lib.alias_spec import AliasSpec
 from constructs_lib.canary_dashboard import CanaryDashboard
 from constructs_lib.console_test_events import ConsoleTestEvents
 from constructs_lib.gradual_rollout import GradualRollout
@@ -26,8 +25,10 @@ from constructs_lib.pre_traffic_hook import PreTrafficHook
 from constructs_lib.service_tables import ServiceTables
 from constructs_lib.stage_alias import StageAlias
 from constructs_lib.versioned_function import VersionedFunction
-from release_cli.test_events import console_schema_content, events_for_hook, load_events
-from stacks.stage_config import LOG_RETENTION_NAMES, PROJECT, StageConfig
+from service_model.alias_spec import AliasSpec
+from service_model.naming import PROJECT
+from service_model.stages import LOG_RETENTION_NAMES, StageConfig
+from service_model.test_events import console_schema_content, events_for_hook, load_events
 
 LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
 ORDER_API_CODE = LAMBDA_SRC / "order_api"

@@ -8,7 +8,7 @@ configuration, an AppSpec that does not name our function, a crashed invocation)
 Environment (set by the CDK construct):
     FUNCTION_NAME   the Order API function's name (not ARN)
     ALIAS_NAME      the alias this deployment group shifts
-    EVENTS_JSON     JSON array of {name, payload, expected} (release_cli.test_events.events_for_hook)
+    EVENTS_JSON     JSON array of {name, payload, expected} (service_model.test_events.events_for_hook)
 IAM: codedeploy:GetDeployment and codedeploy:PutLifecycleEventHookExecutionStatus on the deployment
 group; lambda:InvokeFunction on ``arn:...:function:<FUNCTION_NAME>:*`` (versions only).
 """

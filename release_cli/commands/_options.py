@@ -14,11 +14,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from release_cli.locations import DEFAULT_BASELINES, DEFAULT_CDK_OUT, synthesized_template
+from release_cli.locations import BASELINES, CDK_OUT, project_path, synthesized_template
 from release_cli.review.aws import cloudformation_client
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import Template, load_template_file
-from stacks import stage_config
+from service_model import naming
 
 
 def command_parser(subparsers: Any, name: str, *, help_text: str, description: str | None) -> argparse.ArgumentParser:
@@ -35,7 +35,7 @@ def command_parser(subparsers: Any, name: str, *, help_text: str, description: s
 
 def default_stack_name() -> str:
     """How help texts show the default stack: the stage settings' name with ``<stage>`` in it."""
-    return stage_config.stack_name("<stage>")
+    return naming.stack_name("<stage>")
 
 
 def add_stack_name(parser: argparse.ArgumentParser, *, purpose: str) -> None:
@@ -44,16 +44,23 @@ def add_stack_name(parser: argparse.ArgumentParser, *, purpose: str) -> None:
 
 
 def add_cdk_out(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cdk-out", type=Path, default=DEFAULT_CDK_OUT, help="synthesized cloud assembly")
+    parser.add_argument(
+        "--cdk-out", type=Path, default=project_path(CDK_OUT), help="synthesized cloud assembly (default: %(default)s)"
+    )
 
 
 def add_baselines(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--baselines", type=Path, default=DEFAULT_BASELINES, help="directory of stage baselines")
+    parser.add_argument(
+        "--baselines",
+        type=Path,
+        default=project_path(BASELINES),
+        help="directory of stage baselines (default: %(default)s)",
+    )
 
 
 def stack_name_for(args: argparse.Namespace, stage: str) -> str:
     """``--stack-name`` when given, else the stage's stack."""
-    return str(args.stack_name or stage_config.stack_name(stage))
+    return str(args.stack_name or naming.stack_name(stage))
 
 
 def cloudformation_client_for(args: argparse.Namespace) -> Any:

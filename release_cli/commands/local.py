@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
-from release_cli.test_events import EVENTS_DIR, TestEventError, load_events
+from service_model.stages import load_stage
+from service_model.test_events import TestEventError, events_dir, load_events
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 DEFAULT_STAGE = "dev"
@@ -28,7 +29,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("events", nargs="*", metavar="EVENT", help="event names to run (default: all)")
     parser.add_argument("--template", type=Path, help="template to read tables from (default: the stage's in cdk.out)")
-    parser.add_argument("--events-dir", type=Path, default=EVENTS_DIR, help="folder of event files")
+    parser.add_argument(
+        "--events-dir", type=Path, default=events_dir(), help="folder of event files (default: %(default)s)"
+    )
     parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
     parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
     parser.add_argument("--quiet", action="store_true", help="print one line per event, not the responses")
@@ -64,8 +67,6 @@ def _select(events: list[Any], names: list[str]) -> list[Any]:
 
 
 def _default_alias(stage: str) -> str:
-    from stacks.stage_config import load_stage
-
     return load_stage(stage).api_alias
 
 

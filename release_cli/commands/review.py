@@ -28,8 +28,8 @@ from release_cli.commands._options import (
     load_synthesized,
     stack_name_for,
 )
-from release_cli.locations import all_stages, baseline_template, synthesized_template
-from release_cli.review.allowances import DEFAULT_FILE, load_allowances
+from release_cli.locations import ALLOWANCES, all_stages, baseline_template, project_path, synthesized_template
+from release_cli.review.allowances import load_allowances
 from release_cli.review.changeset import ChangeSetTarget, review_change_set
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import Allowance, Report
@@ -51,7 +51,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     add_stack_name(parser, purpose="stack of the change set")
     add_cdk_out(parser)
     add_baselines(parser)
-    parser.add_argument("--allowances", type=Path, help=f"allowance file (default: {DEFAULT_FILE} if present)")
+    parser.add_argument(
+        "--allowances", type=Path, help=f"allowance file (default: {project_path(ALLOWANCES)}, if present)"
+    )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="table", help="output format")
     parser.set_defaults(func=run)
     return parser
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 def collect_reports(args: argparse.Namespace) -> list[Report]:
     """One report per comparison the options ask for."""
     stage: str | None = getattr(args, "stage", None)
-    allowances = load_allowances(path=args.allowances or DEFAULT_FILE, required=args.allowances is not None)
+    allowances = load_allowances(path=args.allowances or project_path(ALLOWANCES), required=args.allowances is not None)
     if args.old is not None or args.new is not None:
         if args.old is None or args.new is None or args.change_set:
             raise ReviewInputError("--old and --new go together, and not with --change-set")

@@ -16,8 +16,6 @@ from pathlib import Path
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import Allowance, Finding
 
-DEFAULT_FILE = Path("review_allowances.toml")
-
 
 def load_allowances(*, path: Path, required: bool) -> list[Allowance]:
     """Parse the allowance file; a missing default file means none, a missing named file is an error."""

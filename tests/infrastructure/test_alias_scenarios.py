@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from stacks.stage_config import parse_stages
+from service_model.stages import parse_stages
 from tests.conftest import synthesize
 
 SCENARIOS = """

@@ -43,7 +43,7 @@ def test_bad_test_event_file_stops_synth_with_its_name(tmp_path, monkeypatch, ca
     from aws_cdk import App
 
     import stacks.version_demo_stack as stack_module
-    from release_cli.test_events import load_events
+    from service_model.test_events import load_events
     from stacks.app_builder import synth_from_context
 
     events = tmp_path / "events"

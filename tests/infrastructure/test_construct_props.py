@@ -7,10 +7,10 @@ from aws_cdk import App, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 
-from constructs_lib.alias_spec import AliasSpec, AliasSpecError, RolloutSpec, WeightedRoute
 from constructs_lib.gradual_rollout import GradualRollout
 from constructs_lib.service_tables import DataTable, ServiceTables
 from constructs_lib.stage_alias import StageAlias
+from service_model.alias_spec import AliasSpec, AliasSpecError, RolloutSpec, WeightedRoute
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_every_allowed_log_retention_is_a_cdk_retention():
     """stages.toml accepts exactly the days CDK (and CloudWatch Logs) can express."""
     from aws_cdk import aws_logs as logs
 
-    from stacks.stage_config import LOG_RETENTION_NAMES
+    from service_model.stages import LOG_RETENTION_NAMES
 
     members = {member.name for member in logs.RetentionDays if member.name != "INFINITE"}
     assert set(LOG_RETENTION_NAMES.values()) == members

@@ -7,7 +7,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from release_cli.test_events import load_events
+from service_model.test_events import load_events
 
 
 def hook(template) -> tuple[str, dict]:

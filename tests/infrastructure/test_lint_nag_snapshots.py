@@ -56,8 +56,8 @@ def test_an_unexpected_wildcard_grant_fails_synth(tmp_path):
     from aws_cdk import App, Validations
     from aws_cdk import aws_iam as iam
 
+    from service_model.stages import load_stages
     from stacks.nag_checks import acknowledge_findings, nag_plugins
-    from stacks.stage_config import load_stages
     from stacks.version_demo_stack import VersionDemoStack
     from tests.conftest import cdk_json_context
 
@@ -77,8 +77,8 @@ def test_an_unacknowledged_finding_fails_synth(tmp_path):
 
     from aws_cdk import App, Validations
 
+    from service_model.stages import load_stages
     from stacks.nag_checks import acknowledge_findings, nag_plugins
-    from stacks.stage_config import load_stages
     from stacks.version_demo_stack import VersionDemoStack
     from tests.conftest import cdk_json_context
 

@@ -61,10 +61,10 @@ def test_alarm_thresholds_come_from_stage_config(tmp_path):
     import copy
     import tomllib
 
-    from stacks.stage_config import STAGES_FILE, parse_stages
+    from service_model.stages import parse_stages, stages_file
     from tests.conftest import synthesize
 
-    raw = copy.deepcopy(tomllib.loads(STAGES_FILE.read_text()))
+    raw = copy.deepcopy(tomllib.loads(stages_file().read_text()))
     raw["stages"] = {"prod": raw["stages"]["prod"]}
     raw["stages"]["prod"]["alarms"] = {"errors": 5, "throttles": 7, "p99_duration_ms": 1500, "period_minutes": 2,
                                        "evaluation_periods": 3}  # fmt: skip

@@ -8,9 +8,9 @@ import tomllib
 
 import pytest
 
-from stacks.stage_config import STAGES_FILE, StageConfigError, load_stage, load_stages, parse_stages
+from service_model.stages import StageConfigError, load_stage, load_stages, parse_stages, stages_file
 
-BASE = tomllib.loads(STAGES_FILE.read_text())
+BASE = tomllib.loads(stages_file().read_text())
 
 
 def with_stage(stage: str, **settings) -> dict:
@@ -175,7 +175,7 @@ def test_shipped_stages_have_the_issue_defaults():
 
 
 def test_custom_rollout_label_reads_like_a_predefined_name():
-    from constructs_lib.alias_spec import RolloutSpec
+    from service_model.alias_spec import RolloutSpec
 
     assert RolloutSpec(kind="linear", percent=20, minutes=2).label == "Linear20PercentEvery2Minutes"
     assert RolloutSpec(kind="canary", percent=25, minutes=15).label == "Canary25Percent15Minutes"

@@ -68,7 +68,7 @@ def test_orders_and_audit_items_can_expire(synthesized, kind):
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_stage_config_names_the_tables_the_stack_creates(synthesized, stage):
     """The CLI finds tables through StageConfig.table_name; it must agree with the template."""
-    from stacks.stage_config import load_stage
+    from service_model.stages import load_stage
 
     config = load_stage(stage)
     for kind in ("orders", "config", "audit"):

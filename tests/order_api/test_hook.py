@@ -18,7 +18,7 @@ from pre_traffic.checks import parse_events, run_checks
 from pre_traffic.target_version import TargetNotFound, find_target, target_from_appspec
 
 from release_cli.local_invoke import LambdaContext
-from release_cli.test_events import events_for_hook
+from service_model.test_events import events_for_hook
 
 FUNCTION, ALIAS = "prod-VersionedOrderAPI", "prod"
 

@@ -21,9 +21,9 @@ from release_cli.local_invoke import (
     table_definitions,
     template_path,
 )
-from release_cli.test_events import load_events
-from stacks.stage_config import stack_name
-from tests.conftest import Synthesized
+from service_model.stages import stack_name
+from service_model.test_events import load_events
+from tests.conftest import ROOT, Synthesized
 from tests.order_api.conftest import ORDERS, TEMPLATE
 
 
@@ -212,4 +212,4 @@ def test_missing_template_message_names_the_synth_command(tmp_path: Path) -> Non
 
 
 def test_default_template_is_the_stacks_in_cdk_out_like_the_other_commands() -> None:
-    assert template_path("staging") == Path("cdk.out") / f"{stack_name('staging')}.template.json"
+    assert template_path("staging") == ROOT / "cdk.out" / f"{stack_name('staging')}.template.json"

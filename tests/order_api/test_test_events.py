@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from release_cli.test_events import (
+from service_model.test_events import (
     MAX_HOOK_EVENTS_BYTES,
     TestEvent,
     TestEventError,

@@ -1,6 +1,6 @@
 """Stack names, file locations and shared options come from one place each.
 
-The stack of a stage is ``stacks.stage_config.stack_name`` (the CDK app names stacks with it); the
+The stack of a stage is ``service_model.naming.stack_name`` (the CDK app names stacks with it); the
 commands' ``--stack-name`` defaults, the synthesized template's file name and messages follow it.
 """
 
@@ -14,6 +14,7 @@ import pytest
 
 from release_cli.cli import build_parser
 from release_cli.locations import synthesized_template
+from tests.conftest import ROOT
 from tests.review.conftest import CliResult, corpus_pair
 
 SHARED_COMMANDS = ("review", "baseline", "protect")
@@ -22,9 +23,9 @@ SHARED_COMMANDS = ("review", "baseline", "protect")
 @pytest.fixture
 def renamed_project(monkeypatch: pytest.MonkeyPatch) -> str:
     """The stage settings renamed: anything that still spells ``version-demo-`` itself shows up."""
-    from stacks import stage_config
+    from service_model import naming
 
-    monkeypatch.setattr(stage_config, "PROJECT", "renamed")
+    monkeypatch.setattr(naming, "PROJECT", "renamed")
     return "renamed"
 
 
@@ -59,6 +60,14 @@ def test_stack_name_help_shows_the_stage_settings_default(renamed_project: str, 
 def test_cdk_out_option_is_the_same_everywhere(command: str) -> None:
     parser = _subparser(command)
     assert (_help_of(parser, "--cdk-out"), parser.get_default("cdk_out")) == (
-        "synthesized cloud assembly",
-        Path("cdk.out"),
+        "synthesized cloud assembly (default: %(default)s)",
+        ROOT / "cdk.out",
     )
+
+
+@pytest.mark.parametrize("command", SHARED_COMMANDS)
+def test_cdk_out_default_is_the_project_roots_from_a_subdirectory(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "tests" / "review")
+    assert _subparser(command).get_default("cdk_out") == ROOT / "cdk.out"

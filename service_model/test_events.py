@@ -23,9 +23,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS_DIR = ROOT / "test_events"
-HOOK_ASSET_DIR = ROOT / "lambda_src" / "pre_traffic_hook"
+from service_model.project import SOURCE_ROOT, project_root
+
+EVENTS_DIRNAME = "test_events"
+HOOK_ASSET_DIR = SOURCE_ROOT / "lambda_src" / "pre_traffic_hook"
+"""The matcher is code, so it comes from the checkout this package was loaded from."""
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 REQUIRED_KEYS = {"name", "description", "production_safe", "payload", "expected"}
 EXPECTED_KEYS = {"statusCode", "body", "bodyHas"}
@@ -57,8 +59,14 @@ class TestEvent:
         return problems
 
 
-def load_events(directory: Path = EVENTS_DIR) -> list[TestEvent]:
-    """Every event in ``directory``, validated, sorted by name."""
+def events_dir() -> Path:
+    """``test_events/`` of the project the caller stands in (see ``service_model.project``)."""
+    return project_root() / EVENTS_DIRNAME
+
+
+def load_events(directory: Path | None = None) -> list[TestEvent]:
+    """Every event in ``directory`` (default: the project's ``test_events/``), validated, sorted by name."""
+    directory = directory or events_dir()
     paths = sorted(directory.glob("*.json"))
     if not paths:
         raise TestEventError(f"{directory}: no event files (*.json)")
@@ -236,7 +244,7 @@ def _expectations() -> ModuleType:
     global _EXPECTATIONS
     if _EXPECTATIONS is None:
         path = HOOK_ASSET_DIR / "pre_traffic" / "expectations.py"
-        spec = importlib.util.spec_from_file_location("release_cli._hook_expectations", path)
+        spec = importlib.util.spec_from_file_location("service_model._hook_expectations", path)
         if spec is None or spec.loader is None:
             raise ImportError(f"cannot load the matcher from {path}")
         module = importlib.util.module_from_spec(spec)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.alarm_thresholds import AlarmThresholds
-from constructs_lib.alias_spec import (
+from service_model import naming
+from service_model.alarm_thresholds import AlarmThresholds
+from service_model.alias_spec import (
     PREDEFINED_ROLLOUTS,
     AliasSpec,
     AliasSpecError,
@@ -21,12 +22,11 @@ from constructs_lib.alias_spec import (
     WeightedRoute,
     validate_aliases,
 )
-from constructs_lib.naming import MAX_FUNCTION_NAME, hook_function_name
+from service_model.naming import MAX_FUNCTION_NAME, PROJECT, hook_function_name, stack_name
+from service_model.project import project_root
 
-STAGES_FILE = Path(__file__).resolve().parent.parent / "stages.toml"
+STAGES_FILENAME = "stages.toml"
 STAGE_NAMES = ("dev", "staging", "prod")
-PROJECT = "version-demo"
-FUNCTION_BASENAME = "VersionedOrderAPI"
 
 MIN_TIMEOUT_SECONDS = 5
 """lambda_src/order_api answers 503 rather than start a DynamoDB call with under 4.5 s left (clients.py)."""
@@ -42,9 +42,12 @@ LOG_RETENTION_NAMES = {
 LOG_RETENTION_DAYS = tuple(LOG_RETENTION_NAMES)
 
 
-def stack_name(stage: str) -> str:
-    """The CloudFormation stack of a stage: ``version-demo-<stage>`` (the CLI and CI find stacks by it)."""
-    return f"{PROJECT}-{stage}"
+__all__ = ["PROJECT", "STAGE_NAMES", "StageConfig", "StageConfigError", "load_stage", "load_stages", "stack_name"]
+
+
+def stages_file() -> Path:
+    """``stages.toml`` of the project the caller stands in (see ``service_model.project``)."""
+    return project_root() / STAGES_FILENAME
 
 
 class StageConfigError(ValueError):
@@ -72,19 +75,19 @@ class StageConfig:
 
     @property
     def stack_name(self) -> str:
-        return stack_name(self.name)
+        return naming.stack_name(self.name)
 
     @property
     def function_name(self) -> str:
-        return f"{self.name}-{FUNCTION_BASENAME}"
+        return naming.function_name(self.name)
 
     @property
     def table_prefix(self) -> str:
-        return f"{self.name}-{PROJECT}"
+        return naming.table_prefix(self.name)
 
     def table_name(self, kind: str) -> str:
         """``orders``, ``config`` or ``audit`` -> ``<stage>-version-demo-<kind>`` (the seed's names)."""
-        return f"{self.table_prefix}-{kind}"
+        return naming.table_name(self.name, kind)
 
     def alias(self, name: str) -> AliasSpec:
         for alias in self.aliases:
@@ -111,8 +114,9 @@ _ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout"}
 _ALARM_KEYS = {f for f in AlarmThresholds.__dataclass_fields__}
 
 
-def load_stages(path: Path = STAGES_FILE) -> dict[str, StageConfig]:
-    """Read and validate every stage in ``path``."""
+def load_stages(path: Path | None = None) -> dict[str, StageConfig]:
+    """Read and validate every stage in ``path`` (default: the project's ``stages.toml``)."""
+    path = path or stages_file()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
@@ -120,7 +124,7 @@ def load_stages(path: Path = STAGES_FILE) -> dict[str, StageConfig]:
     return parse_stages(raw)
 
 
-def load_stage(name: str, path: Path = STAGES_FILE) -> StageConfig:
+def load_stage(name: str, path: Path | None = None) -> StageConfig:
     """One stage by name; an unknown name lists the valid ones."""
     stages = load_stages(path)
     if name not in stages:
