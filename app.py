@@ -7,8 +7,6 @@ Synth needs no AWS credentials: nothing here calls AWS.
 
 import sys
 
-from aws_cdk import App
+from stacks.app_builder import project_app, synth_from_context
 
-from stacks.app_builder import synth_from_context
-
-sys.exit(synth_from_context(App()))
+sys.exit(synth_from_context(project_app()))

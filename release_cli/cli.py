@@ -1,48 +1,51 @@
-"""Argument parsing and dispatch for the release CLI.
+"""Argument parsing and dispatch for the release CLI (the ``release`` console command).
 
-Each command lives in its own module under ``release_cli.commands`` and registers itself, so new
-commands (status, canary, promote, ...) are added by naming one more module in ``COMMANDS``.
+Each command lives in its own module under ``release_cli.commands`` (modules whose names start with
+``_`` are helpers) and has ``register(subparsers)``; the parser finds them, so a new command (status,
+canary, promote, ...) is one new module and nothing else. Command ``foo_bar`` is ``release foo-bar``.
 Exit codes: 0 success, 1 the command's check failed (danger found, a mismatch), 2 bad input.
+Nothing here imports aws-cdk-lib: the CLI depends on ``service_model``, never on the CDK side.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
-from service_model.stages import STAGE_NAMES, StageConfigError
-
-COMMANDS = ("review", "baseline", "protect", "local")
-"""Modules under ``release_cli.commands``; a module that does not exist yet is skipped."""
+from release_cli import commands
+from release_cli.commands._options import HelpFormatter, add_aws_options
+from release_cli.version import project_version
+from service_model.project import ProjectNotFoundError
+from service_model.stages import StageConfigError
 
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser; common AWS options are on every subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--stage", choices=STAGE_NAMES, help="stage to act on (default: every stage, where that makes sense)"
-    )
-    common.add_argument("--region", help="AWS Region (default: from the environment or profile)")
-    common.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
+def command_modules() -> list[str]:
+    """The command modules in ``release_cli.commands``, sorted by name."""
+    return sorted(info.name for info in pkgutil.iter_modules(commands.__path__) if not info.name.startswith("_"))
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser; the AWS options (--region, --profile) are on every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    add_aws_options(common)
     parser = argparse.ArgumentParser(
         prog="release",
-        description="Release tooling for the version-demo stages: review changes, baselines, protection, local runs.",
+        description=(
+            "Release tooling for the version-demo stages: review changes before a deploy, record baselines, "
+            "protect stacks, run test events locally. Works from any directory inside the repository."
+        ),
+        formatter_class=HelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {project_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     subparsers.common_parent = common  # type: ignore[attr-defined]  # read by command modules
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"release_cli.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"release_cli.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+    for name in command_modules():
+        importlib.import_module(f"{commands.__name__}.{name}").register(subparsers)
     return parser
 
 
@@ -51,6 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except StageConfigError as err:
+    except (StageConfigError, ProjectNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    """The ``release`` console command's entry point (``[project.scripts]`` in pyproject.toml)."""
+    sys.exit(main())

@@ -1,16 +1,52 @@
 #!/usr/bin/env bash
-# Sets up everything from the project's own files (virtualenv with pinned Python deps, the pinned CDK
-# CLI from package-lock.json, Node 24 from PyPI for jsii and the CLI), then runs the main job:
-# synthesize every stage and review the changes. Needs no AWS account.
+# Sets up everything from the project's own files, then runs the main job (synthesize every stage,
+# lint the templates, review the changes against the baselines). Needs no AWS account.
+#   1. a virtualenv on the Lambda runtime's Python (3.13) when the machine has it (scripts/lib/find-python.sh)
+#   2. uv (pinned in requirements-dev.txt) installs the pinned requirements and the project itself
+#      (`pip install -e .`: the `release` command); seconds where pip takes a minute and a half
+#   3. the pinned CDK CLI from package-lock.json (npm ci), skipped when node_modules already matches
+#   4. scripts/main-job.sh
+# Re-running it is safe and fast; a .venv on another Python than the chosen one is rebuilt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+started=$SECONDS
+step() { printf '== %s (%ds)\n' "$1" "$((SECONDS - started))"; }
+quiet_pip() { grep -v -E "^WARNING: Location '.*' is ignored" >&2 || true; }
 
-python=$(command -v python3.11 || command -v python3)
-if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
+step "choose Python"
+python=$(bash scripts/lib/find-python.sh)
+want=$("$python" -c 'import platform; print(platform.python_version())')
+if [ -x .venv/bin/python ]; then
+  have=$(.venv/bin/python -c 'import platform; print(platform.python_version())' 2>/dev/null || echo broken)
+  if [ "$have" != "$want" ]; then
+    echo "   .venv is on Python $have, not $want: rebuilding it"
+    rm -rf .venv
+  fi
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-npm ci --no-audit --no-fund --loglevel=error
+if [ ! -x .venv/bin/python ]; then
+  step "create .venv"
+  "$python" -m venv --without-pip .venv
+fi
 
+uv_pin=$(grep -E '^uv==' requirements-dev.txt)
+if ! .venv/bin/uv --version 2>/dev/null | grep -q "^uv ${uv_pin#uv==}\b"; then
+  step "install $uv_pin into .venv (pip)"
+  "$python" -m pip --python .venv/bin/python install --quiet --disable-pip-version-check "$uv_pin" 2> >(quiet_pip)
+fi
+
+step "install the pinned Python packages and the project (uv pip install -r requirements-dev.txt -e .)"
+# copy: the uv cache may sit on another filesystem; without it uv warns that it falls back to copying.
+UV_LINK_MODE=copy .venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements-dev.txt -e .
+ln -sf ../../scripts/cdk .venv/bin/cdk  # `cdk` in an activated .venv is the project's pinned CLI on Node 24
+
+lock_stamp=node_modules/.setup-package-lock.sha256
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_sum" ]; then
+  step "install the pinned CDK CLI (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > "$lock_stamp"
+fi
+
+step "set-up done; the main job"
 exec scripts/main-job.sh "$@"

@@ -53,8 +53,15 @@ class TestEvent:
     payload: dict[str, Any]
     expected: dict[str, Any]
 
+    @property
+    def has_expectation(self) -> bool:
+        """False for a bare payload (``release local -e payload.json``): it runs, nothing is judged."""
+        return bool(self.expected)
+
     def mismatches(self, response: Any) -> list[str]:
-        """Every way ``response`` differs from this event's expectation; empty when it matched."""
+        """Every way ``response`` differs from this event's expectation; empty when it matched (or none is set)."""
+        if not self.has_expectation:
+            return []
         problems: list[str] = _expectations().mismatches(self.expected, response)
         return problems
 
@@ -74,6 +81,25 @@ def load_events(directory: Path | None = None) -> list[TestEvent]:
     return sorted(events, key=lambda event: event.name)
 
 
+def load_event_file(path: Path) -> TestEvent:
+    """A file a user names (``release local -e FILE``): a test-event document (name, payload, expected,
+    ...) or, as ``sam local invoke -e`` takes, a bare payload, which runs with no expectation and is
+    named after the file. Unlike the events folder, the file may have any name."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise TestEventError(f"{path}: cannot read the event file: {err.strerror}") from None
+    except ValueError as err:
+        raise TestEventError(f"{path}: not valid JSON: {err}") from None
+    if isinstance(raw, dict) and set(raw) >= REQUIRED_KEYS:
+        return parse_event(raw, str(path), named_after_event=False)
+    if not isinstance(raw, dict):
+        raise TestEventError(f"{path}: an event must be a JSON object, got {type(raw).__name__}")
+    return TestEvent(
+        name=path.stem, description=f"payload from {path}", production_safe=False, payload=raw, expected={}
+    )
+
+
 def load_event(path: Path) -> TestEvent:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -82,8 +108,8 @@ def load_event(path: Path) -> TestEvent:
     return parse_event(raw, path.name)
 
 
-def parse_event(raw: Any, where: str) -> TestEvent:
-    """Validate one event document; ``where`` (its file name) must be ``<name>.json``."""
+def parse_event(raw: Any, where: str, *, named_after_event: bool = True) -> TestEvent:
+    """Validate one event document; ``where`` (its file name) must be ``<name>.json`` when ``named_after_event``."""
     if not isinstance(raw, dict):
         raise TestEventError(f"{where}: must be a JSON object")
     missing, unknown = REQUIRED_KEYS - set(raw), set(raw) - REQUIRED_KEYS
@@ -92,7 +118,7 @@ def parse_event(raw: Any, where: str) -> TestEvent:
     name = raw["name"]
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise TestEventError(f"{where}: name must be 1-64 letters, digits, '.', '_' or '-'")
-    if where.endswith(".json") and where != f"{name}.json":
+    if named_after_event and where.endswith(".json") and where != f"{name}.json":
         raise TestEventError(f"{where}: file must be named {name}.json")
     if not isinstance(raw["description"], str) or not raw["description"].strip():
         raise TestEventError(f"{where}: description must be a non-empty string")

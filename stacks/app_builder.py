@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from aws_cdk import App, Environment, Validations
 
@@ -10,6 +11,16 @@ from service_model.stages import StageConfig, StageConfigError, load_stages
 from service_model.test_events import TestEventError
 from stacks.nag_checks import acknowledge_findings, nag_plugins
 from stacks.version_demo_stack import VersionDemoStack
+
+
+def project_app(**kwargs: Any) -> App:
+    """The app as ``app.py`` and the tests create it: no CDKMetadata resource (version reporting off).
+
+    That resource embeds the Python and CDK versions that synthesized it (``Python/3.13.0``), so a
+    checkout on another supported Python would show a change on every stage against the committed
+    baselines. The templates must depend on the code, not on the interpreter.
+    """
+    return App(analytics_reporting=False, **kwargs)
 
 
 def build_app(

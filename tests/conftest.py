@@ -60,12 +60,11 @@ class Synthesized:
 
 def synthesize(outdir: Path, stages: dict[str, Any] | None = None, stage: str | None = None) -> Synthesized:
     """Build the app exactly as app.py does (same builder, same cdk.json context) and synthesize it."""
-    from aws_cdk import App
     from aws_cdk.assertions import Template
 
-    from stacks.app_builder import build_app
+    from stacks.app_builder import build_app, project_app
 
-    app = App(context=cdk_json_context(), outdir=str(outdir))
+    app = project_app(context=cdk_json_context(), outdir=str(outdir))
     stacks = build_app(app, stage=stage, stages=stages)
     app.synth()
     templates = {name: Template.from_stack(stack) for name, stack in stacks.items()}

@@ -17,6 +17,7 @@ from release_cli.commands._options import (
     add_baselines,
     add_cdk_out,
     add_stack_name,
+    add_stage,
     cloudformation_client_for,
     command_parser,
     load_synthesized,
@@ -38,6 +39,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     add_stack_name(parser, purpose="with --from-stack and one stage: the stack")
     add_cdk_out(parser)
     add_baselines(parser)
+    add_stage(parser, help_text="stage whose baseline to write (default: every stage)")
     parser.set_defaults(func=run)
     return parser
 

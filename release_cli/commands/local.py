@@ -12,23 +12,37 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from release_cli.commands._options import add_stage, command_parser
 from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
 from service_model.stages import load_stage
-from service_model.test_events import TestEventError, events_dir, load_events
+from service_model.test_events import TestEvent, TestEventError, events_dir, load_event_file, load_events
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 DEFAULT_STAGE = "dev"
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = command_parser(
+        subparsers,
         "local",
-        parents=[subparsers.common_parent],
-        help="run test events against the handler locally (moto DynamoDB from the synthesized template)",
-        description=__doc__.splitlines()[0],
+        help_text="run test events against the handler locally (moto DynamoDB from the synthesized template)",
+        description=__doc__,
     )
-    parser.add_argument("events", nargs="*", metavar="EVENT", help="event names to run (default: all)")
-    parser.add_argument("--template", type=Path, help="template to read tables from (default: the stage's in cdk.out)")
+    parser.add_argument("events", nargs="*", metavar="EVENT", help="event names to run (default: every event)")
+    parser.add_argument(
+        "-e",
+        "--event-file",
+        dest="event_files",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="run this event file (repeatable; a test-event file, or a bare payload as sam local invoke -e takes)",
+    )
+    add_stage(parser, help_text="stage whose synthesized template and API alias to use", default=DEFAULT_STAGE)
+    parser.add_argument(
+        "--template", type=Path, help="template to read tables from (default: the stage's in the project's cdk.out)"
+    )
     parser.add_argument(
         "--events-dir", type=Path, default=events_dir(), help="folder of event files (default: %(default)s)"
     )
@@ -39,21 +53,33 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    stage = args.stage or DEFAULT_STAGE
+    stage = args.stage
     try:
-        events = _select(load_events(args.events_dir), args.events)
-        template = load_template(args.template or template_path(stage))
-        results = run_events(
-            events, template, alias=args.alias or _default_alias(stage), function_version=args.function_version
-        )
+        events = _chosen_events(args)
+        template_file = args.template or template_path(stage)
+        template = load_template(template_file)
+        alias = args.alias or _default_alias(stage)
+        print(f"stage {stage}, alias {alias}, template {template_file}", file=sys.stderr)
+        results = run_events(events, template, alias=alias, function_version=args.function_version)
     except (TestEventError, LocalInvokeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    for result in results:
-        _print_result(result, quiet=args.quiet)
+    for event, result in zip(events, results, strict=True):
+        _print_result(result, quiet=args.quiet, judged=event.has_expectation)
     failed = [result.name for result in results if not result.matched]
-    print(f"{len(results) - len(failed)} matched, {len(failed)} did not" + (f": {', '.join(failed)}" if failed else ""))
+    unjudged = sum(1 for event in events if not event.has_expectation)
+    summary = f"{len(results) - len(failed) - unjudged} matched, {len(failed)} did not"
+    summary += f", {unjudged} ran with no expectation" if unjudged else ""
+    print(summary + (f": {', '.join(failed)}" if failed else ""))
     return EXIT_MISMATCH if failed else EXIT_OK
+
+
+def _chosen_events(args: argparse.Namespace) -> list[TestEvent]:
+    """Named events from the events folder plus ``-e`` files; every event when neither is given."""
+    from_files = [load_event_file(path) for path in args.event_files]
+    if from_files and not args.events:
+        return from_files
+    return _select(load_events(args.events_dir), args.events) + from_files
 
 
 def _select(events: list[Any], names: list[str]) -> list[Any]:
@@ -70,9 +96,9 @@ def _default_alias(stage: str) -> str:
     return load_stage(stage).api_alias
 
 
-def _print_result(result: EventResult, quiet: bool) -> None:
+def _print_result(result: EventResult, *, quiet: bool, judged: bool) -> None:
     status = result.response.get("statusCode") if isinstance(result.response, dict) else None
-    verdict = "MATCH" if result.matched else "MISMATCH"
+    verdict = ("MATCH" if result.matched else "MISMATCH") if judged else "RAN"
     print(f"{verdict:8} {result.name:28} {status}  {result.duration_ms:.1f} ms")
     for problem in result.problems:
         print(f"         - {problem}")

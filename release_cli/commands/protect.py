@@ -19,6 +19,7 @@ from typing import Any
 from release_cli.commands._options import (
     add_cdk_out,
     add_stack_name,
+    add_stage,
     cloudformation_client_for,
     command_parser,
     load_synthesized,
@@ -45,6 +46,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--from-synth", action="store_true", help="find stateful resources in the synthesized template")
     add_stack_name(parser, purpose="the stack")
     add_cdk_out(parser)
+    add_stage(parser, help_text="stage whose stack to protect (required; usually prod)")
     parser.set_defaults(func=run)
     return parser
 
@@ -73,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"termination protection enabled on {stack_name}")
     except ReviewInputError as err:
         print(f"error: {err}", file=sys.stderr)
+        if args.dry_run and not args.from_synth:
+            print(
+                "hint: with no AWS access, add --from-synth to take the stateful resources from the synthesized "
+                "template (release protect --stage prod --dry-run --from-synth)",
+                file=sys.stderr,
+            )
         return EXIT_INPUT
     return EXIT_OK
 

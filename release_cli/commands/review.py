@@ -22,6 +22,7 @@ from release_cli.commands._options import (
     add_baselines,
     add_cdk_out,
     add_stack_name,
+    add_stage,
     cloudformation_client_for,
     command_parser,
     default_stack_name,
@@ -55,6 +56,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--allowances", type=Path, help=f"allowance file (default: {project_path(ALLOWANCES)}, if present)"
     )
     parser.add_argument("--format", choices=sorted(RENDERERS), default="table", help="output format")
+    add_stage(parser, help_text="stage to review (default: every stage)")
     parser.set_defaults(func=run)
     return parser
 

@@ -1,6 +1,8 @@
 """boto3 access for the commands that need credentials, with AWS errors turned into input errors.
 
 boto3 honours ``AWS_ENDPOINT_URL``, which is how the tests point these calls at a local moto server.
+boto3 and botocore are imported inside the functions: a command that never calls AWS (and
+``release --help``) does not pay their 100+ ms import.
 """
 
 from __future__ import annotations
@@ -9,10 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.parsers import ResponseParserError
-
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import Template, parse_template, validate_template
 
@@ -20,6 +18,9 @@ from release_cli.review.templates import Template, parse_template, validate_temp
 @contextmanager
 def aws_errors(action: str) -> Iterator[None]:
     """Turn boto3/botocore failures into a ``ReviewInputError`` that names what was being done."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
+
     try:
         yield
     except ClientError as err:
@@ -35,6 +36,8 @@ def aws_errors(action: str) -> Iterator[None]:
 
 def cloudformation_client(*, region: str | None, profile: str | None) -> Any:
     """A CloudFormation client for the given Region and profile (either may come from the environment)."""
+    import boto3
+
     with aws_errors("creating the CloudFormation client"):
         return boto3.Session(region_name=region, profile_name=profile).client("cloudformation")
 

@@ -55,3 +55,10 @@ def test_bad_test_event_file_stops_synth_with_its_name(tmp_path, monkeypatch, ca
     error = capsys.readouterr().err
     assert error.startswith("error: ") and "Broken.json" in error
     assert not list(outdir.glob("*.template.json"))
+
+
+def test_templates_do_not_depend_on_the_python_that_synthesized_them(synthesized) -> None:
+    """No CDKMetadata resource: it embeds ``Python/3.x.y``, so another supported Python would show a
+    change on every stage against the committed baselines."""
+    for stage, template in synthesized.templates.items():
+        assert template.find_resources("AWS::CDK::Metadata") == {}, stage

@@ -57,10 +57,11 @@ def test_version_logical_id_changes_when_the_code_changes(tmp_path):
     """A code edit must publish a new version: the version's logical ID hashes the code asset."""
     import shutil
 
-    from aws_cdk import App, AssetStaging, Stack
+    from aws_cdk import AssetStaging, Stack
     from aws_cdk.assertions import Template
 
     from constructs_lib.versioned_function import VersionedFunction
+    from stacks.app_builder import project_app
     from tests.conftest import cdk_json_context
 
     code = tmp_path / "code"
@@ -68,7 +69,7 @@ def test_version_logical_id_changes_when_the_code_changes(tmp_path):
 
     def version_id() -> str:
         AssetStaging.clear_asset_hash_cache()  # a CLI synth is a new process; this one must not reuse the hash
-        app = App(context=cdk_json_context(), outdir=str(tmp_path / "out"))
+        app = project_app(context=cdk_json_context(), outdir=str(tmp_path / "out"))
         stack = Stack(app, "S")
         VersionedFunction(stack, "Fn", function_name="f", code_dir=code)
         return next(iter(Template.from_stack(stack).find_resources(VERSION)))

@@ -53,16 +53,17 @@ def test_wildcard_resources_grant_only_xray(synthesized, stage):
 
 def test_an_unexpected_wildcard_grant_fails_synth(tmp_path):
     """Acknowledgments sit on the constructs that cause them: a new wildcard elsewhere is still a finding."""
-    from aws_cdk import App, Validations
+    from aws_cdk import Validations
     from aws_cdk import aws_iam as iam
 
     from service_model.stages import load_stages
+    from stacks.app_builder import project_app
     from stacks.nag_checks import acknowledge_findings, nag_plugins
     from stacks.version_demo_stack import VersionDemoStack
     from tests.conftest import cdk_json_context
 
     prod = load_stages()["prod"]
-    app = App(context=cdk_json_context(), outdir=str(tmp_path))
+    app = project_app(context=cdk_json_context(), outdir=str(tmp_path))
     stack = VersionDemoStack(app, "Wild", config=prod)
     stack.function.function.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:Scan"], resources=["*"]))
     acknowledge_findings(stack, prod)
@@ -75,15 +76,16 @@ def test_an_unacknowledged_finding_fails_synth(tmp_path):
     """The gate is real: a prod stack without PITR, acknowledged as real prod is (no DDB3), stops synth."""
     import dataclasses
 
-    from aws_cdk import App, Validations
+    from aws_cdk import Validations
 
     from service_model.stages import load_stages
+    from stacks.app_builder import project_app
     from stacks.nag_checks import acknowledge_findings, nag_plugins
     from stacks.version_demo_stack import VersionDemoStack
     from tests.conftest import cdk_json_context
 
     prod = load_stages()["prod"]
-    app = App(context=cdk_json_context(), outdir=str(tmp_path))
+    app = project_app(context=cdk_json_context(), outdir=str(tmp_path))
     stack = VersionDemoStack(app, "Gate", config=dataclasses.replace(prod, point_in_time_recovery=False))
     acknowledge_findings(stack, prod)
     Validations.of(app).add_plugins(*nag_plugins(app))
