@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,16 @@ def synthesize(outdir: Path, stages: dict[str, Any] | None = None, stage: str | 
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """Every stage from stages.toml, synthesized once for the whole session."""
     return synthesize(tmp_path_factory.mktemp("cdk.out"))
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server on a free 127.0.0.1 port for the whole session, stopped at its end; shared by every
+    test that makes real boto3 calls (FACTS: name it ``localhost`` in URLs, not 127.0.0.1)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    yield f"http://localhost:{port}"
+    server.stop()
