@@ -121,7 +121,8 @@ def test_protect_dry_run_without_credentials_suggests_from_synth(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)  # tests/order_api/conftest.py sets moto's dummy keys
     assert main(["protect", "--stage", "prod", "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "Unable to locate credentials" in err
