@@ -92,14 +92,13 @@ def run(args: argparse.Namespace) -> int:
                 return invoke_payload(event, make_context(spec, alias, args.function_version))
 
             server.api = LocalApi(routes, invoke)
+            _stop_on_signals()  # before the URL is printed: whoever reads it may stop the server at once
             host, port = server.server_address[:2]
             print(f"Order API on http://{host}:{port} (stage {args.stage}, alias {alias}); Ctrl-C stops it", flush=True)
             print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
-            _stop_on_signals()
-            try:
-                server.serve_forever(poll_interval=0.2)
-            except KeyboardInterrupt:
-                pass
+            server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM, whenever it came: the tables and the socket are released below
     except LocalInvokeError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
