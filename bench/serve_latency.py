@@ -45,7 +45,18 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def start(template: Path, stage: str) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "release_cli", "serve", "--port", "0", "--stage", stage, "--template", str(template)]
+    command = [
+        sys.executable,
+        "-m",
+        "release_cli",
+        "serve",
+        "--port",
+        "0",
+        "--stage",
+        stage,
+        "--template",
+        str(template),
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     deadline = time.monotonic() + 60

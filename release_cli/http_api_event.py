@@ -118,8 +118,8 @@ def build_event(
 def http_response(result: Any) -> HttpResponse:
     """What the client receives for the function's ``result``."""
     if not isinstance(result, dict) or "statusCode" not in result:
-        body = result if isinstance(result, str) else json.dumps(result)
-        return HttpResponse(200, [("Content-Type", "application/json")], body.encode("utf-8"))
+        text = result if isinstance(result, str) else json.dumps(result)
+        return HttpResponse(200, [("Content-Type", "application/json")], text.encode("utf-8"))
     status, headers, cookies, body = (result.get(key) for key in ("statusCode", "headers", "cookies", "body"))
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         return gateway_error(500, "Internal Server Error")

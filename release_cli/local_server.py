@@ -129,7 +129,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length)
 
     def _read_chunked(self) -> bytes | None:
-        chunks, total = [], 0
+        chunks: list[bytes] = []
+        total = 0
         while True:
             size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
             try:

@@ -46,9 +46,7 @@ class SampleOrder:
             "SK": {"S": "ORDER"},
             "orderId": {"S": self.order_id},
             "customerId": {"S": self.customer_id},
-            "items": {
-                "L": [{"M": {"productId": {"S": pid}, "quantity": {"N": str(qty)}}} for pid, qty in self.items]
-            },
+            "items": {"L": [{"M": {"productId": {"S": pid}, "quantity": {"N": str(qty)}}} for pid, qty in self.items]},
             "status": {"S": self.status},
             "createdAt": {"S": self.created_at},
             SAMPLE_MARK: {"BOOL": True},

@@ -39,9 +39,7 @@ def register(subparsers: Any) -> None:
         description=__doc__,
     )
     add_stage(parser, help_text="stage whose orders table to write (required; dev or staging)")
-    parser.add_argument(
-        "--table", help=f"orders table to write (default: {naming.table_name('<stage>', 'orders')})"
-    )
+    parser.add_argument("--table", help=f"orders table to write (default: {naming.table_name('<stage>', 'orders')})")
     parser.add_argument(
         "--sample-file", type=Path, help="sample orders to write (default: sample_data/orders.json in the project)"
     )

@@ -83,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as err:
-        print(f"error: cannot listen on {HOST}:{args.port}: {err.strerror}; pick another --port (0 takes a free one)", file=sys.stderr)
+        print(
+            f"error: cannot listen on {HOST}:{args.port}: {err.strerror}; pick another --port (0 takes a free one)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         with local_aws(template, sample_data=args.sample_data) as spec:
@@ -93,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
             server.api = LocalApi(routes, invoke)
             _stop_on_signals()  # before the URL is printed: whoever reads it may stop the server at once
-            host, port = server.server_address[:2]
-            print(f"Order API on http://{host}:{port} (stage {args.stage}, alias {alias}); Ctrl-C stops it", flush=True)
+            port = server.server_address[1]
+            print(f"Order API on http://{HOST}:{port} (stage {args.stage}, alias {alias}); Ctrl-C stops it", flush=True)
             print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
             server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

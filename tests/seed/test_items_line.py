@@ -77,7 +77,11 @@ def test_bad_items_are_400s_naming_the_field(
     local: FunctionSpec, door: Any, items: Any, field: str, problem: str
 ) -> None:
     status, body = door(local, {"action": "create", "customerId": "CUST-001", "items": items})
-    assert (status, body["errors"], body["error"]) == (400, [{"field": field, "problem": problem}], f"{field} {problem}")
+    assert (status, body["errors"], body["error"]) == (
+        400,
+        [{"field": field, "problem": problem}],
+        f"{field} {problem}",
+    )
 
 
 def test_a_400_stores_nothing(local: FunctionSpec) -> None:
@@ -97,5 +101,3 @@ def test_missing_customer_reads_as_the_labs_error_and_names_the_field(local: Fun
         "customerId is required",
         [{"field": "customerId", "problem": "is required"}],
     )
-
-

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from release_cli.local_invoke import run_events
-from service_model.sample_data import SAMPLE_MARK, SampleDataError, load_orders, orders_file
+from service_model.sample_data import SAMPLE_MARK, SampleDataError, load_orders
 from service_model.test_events import load_events
 
 GOOD = {
@@ -39,8 +39,8 @@ def test_sample_items_carry_the_mark_and_the_order_layout() -> None:
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ([GOOD], "non-empty \"orders\" array"),
-        ({"orders": []}, "non-empty \"orders\" array"),
+        ([GOOD], 'non-empty "orders" array'),
+        ({"orders": []}, 'non-empty "orders" array'),
         ({"orders": [{**GOOD, "extra": 1}]}, r"unknown \['extra'\]"),
         ({"orders": [{**GOOD, "orderId": "has space"}]}, r"orders\[0\]\.orderId"),
         ({"orders": [{**GOOD, "status": ""}]}, r"orders\[0\]\.status"),

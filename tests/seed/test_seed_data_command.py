@@ -98,9 +98,7 @@ def test_an_outdated_sample_order_is_refreshed(ddb: Any, seed: Any, tmp_path: Pa
     assert (code, outcomes(out)[ORDER_ID], item["status"]["S"]) == (0, WRITTEN, "DELIVERED")
 
 
-@pytest.mark.parametrize(
-    "flags", [(), ("--allow-prod",), ("--yes",)], ids=["no-flag", "allow-prod-only", "yes-only"]
-)
+@pytest.mark.parametrize("flags", [(), ("--allow-prod",), ("--yes",)], ids=["no-flag", "allow-prod-only", "yes-only"])
 def test_prod_is_refused_unless_told_twice(ddb: Any, seed: Any, flags: tuple[str, ...]) -> None:
     code, _, err = seed("--stage", "prod", *flags)
     assert code == 2 and "--allow-prod and --yes" in err

@@ -34,7 +34,9 @@ class Recorder:
 
 @pytest.fixture
 def server() -> Iterator[tuple[str, Recorder, StringIO]]:
-    template = {"Resources": {"R": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"RouteKey": "ANY /orders/{id}"}}}}
+    template = {
+        "Resources": {"R": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"RouteKey": "ANY /orders/{id}"}}}
+    }
     recorder, log = Recorder(), StringIO()
     httpd = make_server(LocalApi(routes_from_template(template), recorder, log), port=0)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

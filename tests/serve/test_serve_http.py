@@ -32,7 +32,9 @@ def test_the_labs_sample_order_is_there(served: Served) -> None:
 
 
 def test_bad_json_is_the_handlers_400(served: Served) -> None:
-    reply = request(f"{served.url}/orders", "POST", '{"customerId": "C", "items": [', {"Content-Type": "application/json"})
+    reply = request(
+        f"{served.url}/orders", "POST", '{"customerId": "C", "items": [', {"Content-Type": "application/json"}
+    )
     assert (reply.status, reply.json()["error"]) == (400, "request body is not valid JSON")
 
 
