@@ -126,3 +126,21 @@ def test_a_bad_sample_file_writes_nothing(ddb: Any, seed: Any, tmp_path: Path) -
     code, _, err = seed("--stage", "dev", "--sample-file", str(bad))
     assert code == 2 and "orders[0]" in err
     assert ddb.scan(TableName=naming.table_name("dev", "orders"))["Count"] == 0
+
+
+def test_a_real_order_arriving_after_the_read_is_still_not_overwritten(ddb: Any) -> None:
+    # The race the conditional write closes: the read saw no item, a real order was written since.
+    from release_cli.seed_orders import seed_orders
+
+    class ReadSeesNothing:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(ddb, name)
+
+        def get_item(self, **kwargs: Any) -> dict[str, Any]:
+            return {}
+
+    table = naming.table_name("dev", "orders")
+    real = {**KEY, "orderId": {"S": ORDER_ID}, "customerId": {"S": "REAL"}, "status": {"S": "PENDING"}}
+    ddb.put_item(TableName=table, Item=real)
+    outcome = seed_orders(ReadSeesNothing(), table, load_orders())[0]
+    assert (outcome.outcome, ddb.get_item(TableName=table, Key=KEY)["Item"]) == (KEPT, real)
