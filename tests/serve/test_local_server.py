@@ -88,6 +88,19 @@ def test_binary_bodies_are_base64(server: tuple[str, Recorder, StringIO]) -> Non
     assert event["isBase64Encoded"] is True and base64.b64decode(event["body"]) == data
 
 
+def test_the_content_type_decides_not_the_bytes(server: tuple[str, Recorder, StringIO]) -> None:
+    # Valid UTF-8 sent as application/octet-stream is still binary; JSON with a charset is text.
+    url, recorder, _ = server
+    request(f"{url}/orders/1", "POST", b'{"a": 1}', {"Content-Type": "application/octet-stream"})
+    request(f"{url}/orders/1", "POST", b'{"a": 1}', {"Content-Type": "application/json; charset=utf-8"})
+    request(f"{url}/orders/1", "POST", b"\xff\xfe", {"Content-Type": "text/plain"})
+    assert [(e["isBase64Encoded"], e["body"]) for e in recorder.events[-3:]] == [
+        (True, base64.b64encode(b'{"a": 1}').decode()),
+        (False, '{"a": 1}'),
+        (True, base64.b64encode(b"\xff\xfe").decode()),  # text that is not UTF-8 cannot travel as a string
+    ]
+
+
 def test_status_headers_cookies_and_base64_body_go_back(server: tuple[str, Recorder, StringIO]) -> None:
     url, recorder, _ = server
     recorder.reply = {

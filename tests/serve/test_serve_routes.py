@@ -14,7 +14,14 @@ from release_cli.http_routes import RouteError, match_route, parse_route_key, ro
 from tests.conftest import Synthesized
 from tests.serve.conftest import Served, request, start_server
 
-ROUTES = ["GET /orders/{orderId}", "POST /orders", "GET /orders/latest", "ANY /files/{path+}", "ANY /orders"]
+ROUTES = [
+    "GET /orders/{orderId}",
+    "POST /orders",
+    "GET /orders/latest",
+    "ANY /files/{path+}",
+    "GET /files/{name}",
+    "ANY /orders",
+]
 
 
 def template_with(*keys: str) -> dict[str, Any]:
@@ -39,6 +46,7 @@ def chosen(method: str, path: str, *keys: str) -> tuple[str, dict[str, str]] | N
         ("POST", "/orders", ("POST /orders", {})),  # the method-specific route beats ANY
         ("DELETE", "/orders", ("ANY /orders", {})),
         ("GET", "/files/a/b%20c.txt", ("ANY /files/{path+}", {"path": "a/b c.txt"})),
+        ("GET", "/files/one", ("GET /files/{name}", {"name": "one"})),  # a variable beats a greedy one
         ("GET", "/orders/A%2FB", ("GET /orders/{orderId}", {"orderId": "A/B"})),
         ("GET", "/orders/ORD-1?x=1", ("GET /orders/{orderId}", {"orderId": "ORD-1"})),
     ],
