@@ -61,7 +61,7 @@ def outcomes(out: Any) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("stage", ["dev", "staging"])
-def test_writes_the_sample_order_the_handler_reads(ddb: Any, seed: Any, stage: str) -> None:
+def test_writes_the_sample_order(ddb: Any, seed: Any, stage: str) -> None:
     code, out, _ = seed("--stage", stage, "--json")
     table = naming.table_name(stage, "orders")
     assert (code, out["table"], outcomes(out)[ORDER_ID]) == (0, table, WRITTEN)
