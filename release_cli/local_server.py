@@ -168,10 +168,11 @@ class _Handler(BaseHTTPRequestHandler):
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
+        # Logged before the answer leaves: once a client has its answer, the line is in the log.
+        self._log_request(response.status, len(response.body), route_key)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-        self._log_request(response.status, len(response.body), route_key)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's parser refusing a request (bad request line, headers): JSON, then close."""
