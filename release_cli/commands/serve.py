@@ -35,7 +35,6 @@ from release_cli.local_invoke import (
     make_context,
     template_path,
 )
-from release_cli.local_server import LocalApi, make_server
 from service_model.stages import load_stage
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -68,6 +67,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from release_cli.local_server import LocalApi, make_server  # http.server: only when serving (fast --help)
+
     if not 0 <= args.port <= 65535:
         print(f"error: --port {args.port} is not a port number; use 0-65535 (0 takes a free one)", file=sys.stderr)
         return EXIT_USAGE

@@ -114,3 +114,18 @@ def test_a_template_without_routes_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "template.json"
     path.write_text(json.dumps(template_with()))
     assert main(["serve", "--port", "0", "--template", str(path)]) == 2
+
+
+def test_the_cli_parser_loads_no_server_and_no_aws_sdk() -> None:
+    # `release --help` stays fast: serve and seed-data import http.server and boto3 only when they run.
+    import subprocess
+    import sys
+
+    from tests.serve.conftest import ROOT
+
+    code = (
+        "import sys; from release_cli.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('boto3', 'botocore', 'moto', 'http.server') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
