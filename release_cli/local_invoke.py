@@ -5,7 +5,10 @@ No AWS account and no Docker: the handler is imported in-process and its DynamoD
 ``AWS::DynamoDB::Table`` definitions (keys, billing, indexes, TTL), and the handler's environment
 comes from the template's function definition with each ``Ref`` to a table resolved to that
 table's name, so a local run sees what a deployed function would. The context mimics Lambda's:
-function name and version, and the invoked ARN with the alias.
+function name and version, and the invoked ARN with the alias. Unless told otherwise the local
+orders table starts with the seed's sample orders (``sample_data/orders.json``), as a stage does
+after ``release seed-data``: the seed's GetOrderStatus reads ``ORD-2024-001``.
+``release serve`` runs the same set-up behind an HTTP server (``invoke_payload`` per request).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from release_cli.locations import CDK_OUT, project_path, synthesized_template
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import load_template_file
 from service_model.project import SOURCE_ROOT
+from service_model.sample_data import SampleDataError, load_orders
 from service_model.test_events import TestEvent
 
 HANDLER_DIR = SOURCE_ROOT / "lambda_src" / "order_api"
@@ -193,14 +197,23 @@ def _resolve(value: Any, tables: dict[str, dict[str, Any]]) -> str:
 
 
 @contextlib.contextmanager
-def local_aws(template: dict[str, Any], config_items: dict[str, int] | None = None) -> Iterator[FunctionSpec]:
-    """moto with the template's tables created and the handler's environment set; restored on exit."""
+def local_aws(
+    template: dict[str, Any],
+    config_items: dict[str, int] | None = None,
+    *,
+    sample_data: bool = True,
+    sample_file: Path | None = None,
+) -> Iterator[FunctionSpec]:
+    """moto with the template's tables created (the sample orders in the orders table unless
+    ``sample_data`` is false) and the handler's environment set; restored on exit."""
     from moto import mock_aws  # imported here: moto is a dev dependency, and slow to import
 
     tables = table_definitions(template)
     spec = function_spec(template, tables)
+    samples = _sample_items(sample_file) if sample_data else []
     overrides = {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, **spec.environment}
-    with _patched_environ(overrides), mock_aws():
+    # An endpoint set for a moto server or a real account would route the handler's calls past the mock.
+    with _patched_environ(overrides, remove=("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")), mock_aws():
         import boto3
 
         client = boto3.client("dynamodb", region_name=REGION)
@@ -209,11 +222,24 @@ def local_aws(template: dict[str, Any], config_items: dict[str, int] | None = No
         config_table = spec.environment.get("CONFIG_TABLE")
         for key, value in (config_items or {}).items():
             client.put_item(TableName=config_table, Item={"configKey": {"S": key}, "value": {"N": str(value)}})
+        if samples:
+            orders_table = spec.environment.get("ORDERS_TABLE")
+            if not orders_table:
+                raise LocalInvokeError("the function has no ORDERS_TABLE variable; run with --no-sample-data")
+            for item in samples:
+                client.put_item(TableName=orders_table, Item=item)
         reset_handler_state()
         try:
             yield spec
         finally:
             reset_handler_state()
+
+
+def _sample_items(path: Path | None) -> list[dict[str, Any]]:
+    try:
+        return [order.as_item() for order in load_orders(path)]
+    except SampleDataError as err:
+        raise LocalInvokeError(f"{err}; fix the file or run with --no-sample-data") from None
 
 
 def create_table(client: Any, args: dict[str, Any]) -> None:
@@ -261,13 +287,21 @@ def make_context(spec: FunctionSpec, alias: str, function_version: str) -> Lambd
 
 def invoke(event: TestEvent, context: LambdaContext) -> EventResult:
     """Run one event through the handler (inside ``local_aws``) and judge the response."""
-    handler = handler_module()
     started = time.perf_counter()
-    # Round-trip the payload through JSON, as Lambda does, so the handler never sees shared objects.
-    response = handler.lambda_handler(json.loads(json.dumps(event.payload)), context)
+    response = invoke_payload(event.payload, context)
     duration = (time.perf_counter() - started) * 1000
-    response = json.loads(json.dumps(response))
     return EventResult(event.name, response, event.mismatches(response), duration)
+
+
+def invoke_payload(payload: Any, context: LambdaContext) -> Any:
+    """One invocation of the handler (inside ``local_aws``) with ``payload``; the response as Lambda returns it.
+
+    Payload and response are round-tripped through JSON, as Lambda does, so neither side shares objects
+    with the other (and a response Lambda could not serialize fails here too).
+    """
+    handler = handler_module()
+    response = handler.lambda_handler(json.loads(json.dumps(payload)), context)
+    return json.loads(json.dumps(response))
 
 
 def run_events(
@@ -276,15 +310,19 @@ def run_events(
     alias: str,
     function_version: str = "$LATEST",
     config_items: dict[str, int] | None = None,
+    *,
+    sample_data: bool = True,
 ) -> list[EventResult]:
     """Every event in order, against one local DynamoDB (so later events see earlier writes, as in AWS)."""
-    with local_aws(template, config_items) as spec:
+    with local_aws(template, config_items, sample_data=sample_data) as spec:
         return [invoke(event, make_context(spec, alias, function_version)) for event in events]
 
 
 @contextlib.contextmanager
-def _patched_environ(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
+def _patched_environ(values: dict[str, str], remove: tuple[str, ...] = ()) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in (*values, *remove)}
+    for key in remove:
+        os.environ.pop(key, None)
     os.environ.update(values)
     try:
         yield

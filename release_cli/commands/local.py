@@ -1,5 +1,9 @@
 """``release local``: run test events against the handler on this machine (moto, no account, no Docker).
 
+The local orders table starts with the seed's sample orders (sample_data/orders.json, the same data
+``release seed-data`` writes to a stage), so GetOrderStatus finds ORD-2024-001; --no-sample-data
+starts from empty tables.
+
 Exit codes: 0 every event matched its expectation, 1 at least one did not, 2 bad input
 (unknown event name, missing or unusable template, invalid event file).
 """
@@ -48,7 +52,16 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
     parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
+    parser.add_argument(
+        "--no-sample-data",
+        dest="sample_data",
+        action="store_false",
+        help="start from empty tables, without the sample orders of sample_data/orders.json",
+    )
     parser.add_argument("--quiet", action="store_true", help="print one line per event, not the responses")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON document: every event's response, verdict and problems"
+    )
     parser.set_defaults(func=run)
 
 
@@ -60,10 +73,15 @@ def run(args: argparse.Namespace) -> int:
         template = load_template(template_file)
         alias = args.alias or _default_alias(stage)
         print(f"stage {stage}, alias {alias}, template {template_file}", file=sys.stderr)
-        results = run_events(events, template, alias=alias, function_version=args.function_version)
+        results = run_events(
+            events, template, alias=alias, function_version=args.function_version, sample_data=args.sample_data
+        )
     except (TestEventError, LocalInvokeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    if args.json:
+        print(json.dumps([_as_json(event, result) for event, result in zip(events, results, strict=True)], indent=2))
+        return EXIT_MISMATCH if any(not result.matched for result in results) else EXIT_OK
     for event, result in zip(events, results, strict=True):
         _print_result(result, quiet=args.quiet, judged=event.has_expectation)
     failed = [result.name for result in results if not result.matched]
@@ -104,6 +122,17 @@ def _print_result(result: EventResult, *, quiet: bool, judged: bool) -> None:
         print(f"         - {problem}")
     if not quiet:
         print(_indent(json.dumps(_readable(result.response), indent=2)))
+
+
+def _as_json(event: TestEvent, result: EventResult) -> dict[str, Any]:
+    verdict = ("match" if result.matched else "mismatch") if event.has_expectation else "ran"
+    return {
+        "name": result.name,
+        "verdict": verdict,
+        "problems": result.problems,
+        "durationMs": round(result.duration_ms, 3),
+        "response": _readable(result.response),
+    }
 
 
 def _readable(response: Any) -> Any:

@@ -30,7 +30,7 @@ def test_direct_status() -> None:
 
 
 def test_missing_action_is_a_bad_request() -> None:
-    with pytest.raises(BadRequest, match="action: is required"):
+    with pytest.raises(BadRequest, match="action is required"):
         parse_event({"customerId": "C"})
 
 

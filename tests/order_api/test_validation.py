@@ -52,15 +52,47 @@ def test_customer_id_length_is_bounded() -> None:
 @pytest.mark.parametrize(
     ("items", "problem"),
     [
-        (None, "is required"),
+        (None, "must be an array, got null"),
         ("PROD-A", "must be an array, got string"),
         ({}, "must be an array, got object"),
         ([], "must contain at least one item"),
     ],
 )
 def test_items_rules(items: Any, problem: str) -> None:
-    params = {**VALID, "items": items} if items is not None else {"customerId": "C"}
-    assert problems(params) == [("items", problem)]
+    # Present but not a list of 1..max items: a 400 naming items, null and [] included.
+    assert problems({**VALID, "items": items}) == [("items", problem)]
+
+
+def test_absent_items_is_an_order_with_no_items_yet() -> None:
+    # The seed's alias test, {"action":"create","customerId":"CUST-001"}, expects a 200: the other side
+    # of the line drawn by test_items_rules (an explicit empty list or null is still refused).
+    order = validate_create({"customerId": "CUST-001"}, 25)
+    assert (order.customer_id, order.items) == ("CUST-001", ())
+
+
+def test_absent_items_does_not_excuse_the_other_rules() -> None:
+    assert problems({"smokeTest": "yes"}) == [
+        ("customerId", "is required"),
+        ("smokeTest", "must be a boolean, got string"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"items": VALID["items"]}, "customerId is required"),
+        ({"customerId": "C", "items": []}, "items must contain at least one item"),
+        (
+            {"items": [{"productId": "P", "quantity": 0}]},
+            "customerId is required; items[0].quantity must be between 1 and 1000, got 0",
+        ),
+    ],
+)
+def test_error_line_reads_as_the_seeds(params: dict[str, Any], message: str) -> None:
+    # The seed's v2 answers {"error": "customerId is required"}; every rule's line is worded the same way.
+    with pytest.raises(BadRequest) as caught:
+        validate_create(params, 25)
+    assert caught.value.message == message
 
 
 def test_item_count_limit_comes_from_the_caller() -> None:

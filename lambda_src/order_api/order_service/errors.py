@@ -19,7 +19,8 @@ class FieldError:
         return {"field": self.field, "problem": self.problem}
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.problem}"
+        """``customerId is required``: the seed's wording for its one rule, and readable for every other."""
+        return f"{self.field} {self.problem}"
 
 
 class OrderApiError(Exception):

@@ -1,0 +1,129 @@
+"""``release serve``: the Order API as a local HTTP server, what ``sam local start-api`` does, without Docker.
+
+Serves on 127.0.0.1 (--port, default 3000 as SAM's; --port 0 takes a free port) and prints the URL.
+Each request becomes an API Gateway HTTP API event (payload format 2.0) and runs through the handler
+in this process against the same local tables as ``release local`` (moto, built from the synthesized
+template, with the sample orders of sample_data/orders.json unless --no-sample-data). Routes are the
+template's HTTP API routes: a route the template lacks is a 404 ``{"message":"Not Found"}``, as API
+Gateway answers (the stages' API has the $default route, so the handler itself answers every path).
+A body over 10 MB is a 413, malformed HTTP a 400. One log line per request on stderr; Ctrl-C stops it.
+
+    release serve --stage dev
+    curl -s -X POST 127.0.0.1:3000/orders -d '{"customerId":"CUST-001","items":[{"productId":"PROD-A","quantity":2}]}'
+    curl -s 127.0.0.1:3000/orders/ORD-2024-001
+
+Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, no routes, port in use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from release_cli.commands._options import add_stage, command_parser
+from release_cli.http_routes import RouteError, routes_from_template
+from release_cli.local_invoke import (
+    LocalInvokeError,
+    invoke_payload,
+    load_template,
+    local_aws,
+    make_context,
+    template_path,
+)
+from service_model.stages import load_stage
+
+EXIT_OK, EXIT_USAGE = 0, 2
+DEFAULT_STAGE = "dev"
+DEFAULT_PORT = 3000
+HOST = "127.0.0.1"
+
+
+def register(subparsers: Any) -> None:
+    parser = command_parser(
+        subparsers,
+        "serve",
+        help_text="serve the Order API over HTTP on 127.0.0.1 (local tables, no Docker), like sam local start-api",
+        description=__doc__,
+    )
+    add_stage(parser, help_text="stage whose synthesized template and API alias to use", default=DEFAULT_STAGE)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (0 takes a free one)")
+    parser.add_argument(
+        "--template", type=Path, help="template to read routes and tables from (default: the stage's in cdk.out)"
+    )
+    parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
+    parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
+    parser.add_argument(
+        "--no-sample-data",
+        dest="sample_data",
+        action="store_false",
+        help="start from empty tables, without the sample orders of sample_data/orders.json",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from release_cli.local_server import LocalApi, make_server  # http.server: only when serving (fast --help)
+
+    if not 0 <= args.port <= 65535:
+        print(f"error: --port {args.port} is not a port number; use 0-65535 (0 takes a free one)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        template_file = args.template or template_path(args.stage)
+        template = load_template(template_file)
+        routes = routes_from_template(template)
+        if not routes:
+            raise LocalInvokeError(f"{template_file}: no AWS::ApiGatewayV2::Route; there is no HTTP API to serve")
+        alias = args.alias or load_stage(args.stage).api_alias
+        server = make_server(LocalApi(routes, _not_ready), HOST, args.port)
+    except (LocalInvokeError, RouteError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        print(
+            f"error: cannot listen on {HOST}:{args.port}: {err.strerror}; pick another --port (0 takes a free one)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        with local_aws(template, sample_data=args.sample_data) as spec:
+
+            def invoke(event: dict[str, Any]) -> Any:
+                return invoke_payload(event, make_context(spec, alias, args.function_version))
+
+            server.api = LocalApi(routes, invoke)
+            _stop_on_signals()  # before the URL is printed: whoever reads it may stop the server at once
+            port = server.server_address[1]
+            print(f"Order API on http://{HOST}:{port} (stage {args.stage}, alias {alias}); Ctrl-C stops it", flush=True)
+            print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
+            server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM, whenever it came: the tables and the socket are released below
+    except LocalInvokeError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        server.server_close()
+    sys.stderr.write("stopped\n")  # one write: no request log line can land inside it
+    return EXIT_OK
+
+
+def _not_ready(event: dict[str, Any]) -> Any:
+    raise RuntimeError("the local tables are not ready yet")
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM stop the server. SIGINT is set explicitly: a shell without job control
+    starts background commands with it ignored. Only the main thread may install signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)

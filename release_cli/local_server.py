@@ -1,0 +1,200 @@
+"""The Order API as a local HTTP server: ``sam local start-api`` without Docker (``release serve``).
+
+Each request is matched against the template's HTTP API routes (``http_routes``), becomes a payload
+2.0 event (``http_api_event``), and runs through the handler in-process against the local tables of
+``release local`` (``local_invoke.local_aws``: moto, sample data loaded). One invocation at a time,
+as one Lambda execution environment handles one request at a time; connections are threaded and
+kept alive (HTTP/1.1), so a slow client never blocks another's connection set-up.
+
+What API Gateway would refuse never reaches the handler, and is answered as API Gateway does:
+no route -> 404 ``{"message":"Not Found"}``; a body over 10 MB (the HTTP API payload quota) -> 413;
+malformed HTTP -> 400 (or 431/505, as the standard library's parser names it); the handler raising
+-> 500 ``{"message":"Internal Server Error"}``. None of these ever sends a traceback, and the server
+keeps serving. One log line per request goes to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TextIO
+
+from release_cli.http_api_event import HttpRequest, HttpResponse, build_event, gateway_error, http_response
+from release_cli.http_routes import Route, match_route
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+"""API Gateway's payload quota for HTTP APIs (10 MB); a larger request body is a 413."""
+DRAIN_LIMIT_BYTES = 4 * MAX_BODY_BYTES
+"""An oversized body up to this size is read and dropped, so the client sees the 413 and the connection
+stays usable; beyond it the server answers and closes rather than read any more."""
+SOCKET_TIMEOUT_SECONDS = 60
+Invoker = Callable[[dict[str, Any]], Any]
+
+
+class LocalApi:
+    """Routes plus the function: turns one ``HttpRequest`` into one ``HttpResponse``."""
+
+    def __init__(self, routes: list[Route], invoke: Invoker, log: TextIO | None = None) -> None:
+        self.routes = routes
+        self._invoke = invoke
+        self._lock = threading.Lock()
+        self._log = log if log is not None else sys.stderr
+
+    def respond(self, request: HttpRequest) -> tuple[HttpResponse, str]:
+        """The response and the route key it took (``-`` when none did)."""
+        found = match_route(self.routes, request.method, request.raw_path)
+        if found is None:
+            return gateway_error(404, "Not Found"), "-"
+        event = build_event(request, found.route_key, found.path_parameters)
+        try:
+            with self._lock:
+                result = self._invoke(event)
+        except Exception as err:  # the function failed: API Gateway answers 500 and the log has the cause
+            self.log(f"function error on {request.method} {request.raw_path}: {type(err).__name__}: {err}")
+            return gateway_error(500, "Internal Server Error"), found.route_key
+        return http_response(result), found.route_key
+
+    def log(self, line: str) -> None:
+        try:
+            self._log.write(line + "\n")
+            self._log.flush()
+        except (OSError, ValueError):  # stderr closed: logging must never take a request down
+            pass
+
+
+class ApiServer(ThreadingHTTPServer):
+    daemon_threads = True
+    api: LocalApi
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that broke mid-request: one line, never a traceback."""
+        error = sys.exc_info()[1]
+        self.api.log(f"{client_address[0]} connection error: {type(error).__name__}: {error}")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once: no delayed-ACK stalls on keep-alive
+    timeout = SOCKET_TIMEOUT_SECONDS
+    server: ApiServer
+    server_version = "release-serve"
+
+    def handle_one_request(self) -> None:
+        self._started = time.perf_counter()
+        super().handle_one_request()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # every method reaches the router: API Gateway routes any verb
+            return self._serve
+        raise AttributeError(name)
+
+    def _serve(self) -> None:
+        if self.request_version == "HTTP/0.9":  # API Gateway speaks HTTP/1.x only
+            self.send_error(400)
+            return
+        body = self._read_body()
+        if body is None:
+            return
+        request = HttpRequest(
+            method=self.command,
+            target=self.path,
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+            protocol=self.request_version,
+        )
+        response, route_key = self.server.api.respond(request)
+        self._send(response, route_key)
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None once an error answer has been sent."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        declared = self.headers.get("Content-Length")
+        if declared is None:
+            return b""
+        if not declared.strip().isdigit():
+            self._send(gateway_error(400, "Bad Request"), "-", close=True)
+            return None
+        length = int(declared)
+        if length > MAX_BODY_BYTES:
+            close = length > DRAIN_LIMIT_BYTES
+            if not close:
+                self._discard(length)
+            self._send(gateway_error(413, "Request Entity Too Large"), "-", close=close)
+            return None
+        return self.rfile.read(length)
+
+    def _read_chunked(self) -> bytes | None:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                self._send(gateway_error(400, "Bad Request"), "-", close=True)
+                return None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY_BYTES:
+                self._send(gateway_error(413, "Request Entity Too Large"), "-", close=True)
+                return None
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)
+
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            data = self.rfile.read(min(length, 1 << 20))
+            if not data:
+                return
+            length -= len(data)
+
+    def _send(self, response: HttpResponse, route_key: str, *, close: bool = False) -> None:
+        self.send_response_only(response.status)
+        names = {name.lower() for name, _ in response.headers}
+        for name, value in response.headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        if "date" not in names:
+            self.send_header("Date", self.date_time_string())
+        self.send_header("Content-Length", str(len(response.body)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        # Logged before the answer leaves: once a client has its answer, the line is in the log.
+        self._log_request(response.status, len(response.body), route_key)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's parser refusing a request (bad request line, headers): JSON, then close."""
+        self.command = getattr(self, "command", None) or "-"
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # answer with a status line and headers, whatever was sent
+        reason = self.responses.get(code, ("Error",))[0]
+        self._send(gateway_error(code, reason), "-", close=True)
+
+    def _log_request(self, status: int, size: int, route_key: str) -> None:
+        started = getattr(self, "_started", time.perf_counter())
+        elapsed = (time.perf_counter() - started) * 1000
+        line = (getattr(self, "requestline", "") or "-").replace("\r", " ").replace("\n", " ")[:200]
+        self.server.api.log(f'{self.client_address[0]} "{line}" {status} {size} {elapsed:.1f}ms route={route_key}')
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silenced: ``_log_request`` writes one line per request instead."""
+
+
+def make_server(api: LocalApi, host: str = "127.0.0.1", port: int = 3000) -> ApiServer:
+    """A server bound to ``host:port`` (0 takes a free port; ``server_address`` tells which); ``api``
+    answers its requests and may be replaced (``server.api``) until it starts serving."""
+    server = ApiServer((host, port), _Handler)
+    server.api = api
+    return server
