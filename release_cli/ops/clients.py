@@ -44,13 +44,13 @@ class AwsContext:
                     self._session = boto3.Session(region_name=self.region, profile_name=self.profile)
                 config = Config(retries={"mode": "standard", "max_attempts": 5})
                 client = self._session.client(service, config=config)
-            client.meta.events.register("before-call", self._count)
+            client.meta.events.register("before-parameter-build", self._count)
             self._clients[service] = client
         return self._clients[service]
 
     def use(self, service: str, client: Any) -> None:
         """Use ``client`` (a stubbed one in tests) for ``service``."""
-        client.meta.events.register("before-call", self._count)
+        client.meta.events.register("before-parameter-build", self._count)
         self._clients[service] = client
 
     def _count(self, model: Any, **_: Any) -> None:

@@ -1,0 +1,141 @@
+"""What moto cannot do, tested with botocore's Stubber and responses shaped like Lambda's and CodeDeploy's.
+
+moto keeps an alias's RevisionId unchanged and never answers PreconditionFailedException (FACTS),
+has no StopDeployment, and returns every version in one page: so the RevisionId conflict, stopping a
+deployment, a failed audit write after the move and multi-page listings use stubbed clients here,
+with the rest of each step on the moto server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from release_cli.ops import lambda_reads
+from release_cli.ops.alias_move import MoveOptions, move_alias
+from release_cli.ops.clients import AwsContext
+from release_cli.ops.errors import EXIT_INPUT, EXIT_REFUSED, AuditWriteError, RefusedError
+from release_cli.ops.lambda_reads import AliasState, Version
+from release_cli.ops.route_rules import Route
+from release_cli.ops.target import Target
+from tests.release_ops.conftest import REGION, Lab
+
+
+def _versions(role: str, *numbers: str) -> list[Version]:
+    return [Version(number=n, description="", code_sha256=f"sha{n}", code_size=100, last_modified="", role=role)
+            for n in numbers]  # fmt: skip
+
+
+def _target(lab: Lab) -> Target:
+    return Target(function=lab.function, audit_table=lab.table)
+
+
+def _no_confirm(*_: Any, **__: Any) -> None:
+    return None
+
+
+def test_a_concurrent_change_is_refused_by_revision_id_and_nothing_is_recorded(lab: Lab) -> None:
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("lambda", region_name=REGION)
+    stub = Stubber(stubbed)
+    stub.add_client_error(
+        "update_alias",
+        service_error_code="PreconditionFailedException",
+        service_message="The RevisionId provided does not match the latest RevisionId for the Lambda function.",
+        http_status_code=412,
+        expected_params={"FunctionName": lab.function, "Name": "staging", "FunctionVersion": "2",
+                         "RoutingConfig": {"AdditionalVersionWeights": {"1": 0.1}}, "RevisionId": "rev-read"},
+    )  # fmt: skip
+    ctx.use("lambda", stubbed)
+    before = AliasState(name="staging", version="2", revision_id="rev-read")
+    with stub, pytest.raises(RefusedError) as refused:
+        move_alias(ctx, _target(lab), before=before, route=Route("2", {"1": 0.1}), action="canary",
+                   options=MoveOptions(), versions=_versions("r", "1", "2"), ask=_no_confirm)  # fmt: skip
+    assert "changed since it was read" in str(refused.value)
+    assert refused.value.exit_code == EXIT_REFUSED
+    stub.assert_no_pending_responses()
+    assert lab.audit_items() == []
+    assert lab.state("staging") == ("2", {})
+
+
+def test_audit_write_failure_after_the_move_is_loud_and_non_zero(lab: Lab) -> None:
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("dynamodb", region_name=REGION)
+    stub = Stubber(stubbed)
+    stub.add_response("describe_table", {"Table": {"TableName": lab.table}}, {"TableName": lab.table})
+    stub.add_client_error("put_item", service_error_code="AccessDeniedException", service_message="no PutItem")
+    ctx.use("dynamodb", stubbed)
+    before = lambda_reads.get_alias(ctx, lab.function, "prod")
+    with stub, pytest.raises(AuditWriteError) as failed:
+        move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote", options=MoveOptions(),
+                   ask=_no_confirm)  # fmt: skip
+    message = str(failed.value)
+    assert "MOVED" in message and "NOT WRITTEN" in message and "aws dynamodb put-item" in message
+    assert failed.value.exit_code == EXIT_INPUT
+    assert lab.state("prod") == ("2", {})  # the move stands, and the message says so
+
+
+def test_stop_deployment_stops_with_rollback_then_moves(lab: Lab) -> None:
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("codedeploy", region_name=REGION)
+    stub = Stubber(stubbed)
+    appspec = {"version": 0.0, "Resources": [{"fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Name": lab.function, "Alias": "prod", "CurrentVersion": "1", "TargetVersion": "2"}}}]}  # fmt: skip
+    info = {"deploymentId": "d-ABC123", "status": "InProgress", "computePlatform": "Lambda",
+            "applicationName": "app", "deploymentGroupName": "group",
+            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps(appspec)}}}  # fmt: skip
+    stub.add_response("list_deployments", {"deployments": ["d-ABC123"]}, {"includeOnlyStatuses": ANY})
+    stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-ABC123"]})
+    ctx.use("codedeploy", stubbed)
+    before = lambda_reads.get_alias(ctx, lab.function, "prod")
+    with stub:
+        with pytest.raises(RefusedError) as refused:
+            move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote", options=MoveOptions(),
+                       ask=_no_confirm)  # fmt: skip
+        assert "d-ABC123" in str(refused.value) and "--stop-deployment" in str(refused.value)
+        assert lab.state("prod") == ("1", {})
+        stub.add_response("list_deployments", {"deployments": ["d-ABC123"]}, {"includeOnlyStatuses": ANY})
+        stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-ABC123"]})
+        stub.add_response(
+            "stop_deployment", {"status": "Pending"}, {"deploymentId": "d-ABC123", "autoRollbackEnabled": True}
+        )
+        stub.add_response(
+            "get_deployment", {"deploymentInfo": {**info, "status": "Stopped"}}, {"deploymentId": "d-ABC123"}
+        )
+        result = move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote",
+                            options=MoveOptions(stop_deployment=True), ask=_no_confirm)  # fmt: skip
+    stub.assert_no_pending_responses()
+    assert result.stopped_deployments == ["d-ABC123: Stopped"]
+    assert lab.state("prod") == ("2", {})
+    assert len(lab.audit_items()) == 1
+
+
+def test_versions_are_read_page_by_page() -> None:
+    """ListVersionsByFunction gives at most 50 a page; 120 versions are three calls, not 120."""
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("lambda", region_name=REGION)
+    stub = Stubber(stubbed)
+    numbers = [str(n) for n in range(1, 121)]
+    pages = [numbers[i : i + 50] for i in range(0, 120, 50)]
+    marker = None
+    for index, page in enumerate(pages):
+        entries = [{"Version": n, "CodeSha256": f"sha{n}", "CodeSize": 10, "Description": f"v{n}"} for n in page]
+        if index == 0:
+            entries.insert(0, {"Version": "$LATEST", "CodeSize": 10})
+        response: dict[str, Any] = {"Versions": entries}
+        if index < len(pages) - 1:
+            response["NextMarker"] = f"m{index}"
+        params: dict[str, Any] = {"FunctionName": "fn", "MaxItems": 50}
+        if marker:
+            params["Marker"] = marker
+        stub.add_response("list_versions_by_function", response, params)
+        marker = response.get("NextMarker")
+    ctx.use("lambda", stubbed)
+    with stub:
+        versions = lambda_reads.list_versions(ctx, "fn")
+    assert [v.number for v in versions] == numbers
+    assert ctx.calls == ["lambda.ListVersionsByFunction"] * 3
