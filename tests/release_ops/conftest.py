@@ -139,3 +139,30 @@ def lab(aws_env: str) -> Lab:
     lab.alias("staging", "2")
     lab.alias("dev", "$LATEST")
     return lab
+
+
+@pytest.fixture
+def stage_stack(aws_env: str) -> Any:
+    """Deploys a stand-in ``version-demo-<stage>`` stack whose outputs name a lab's function and table
+    (moto skips Lambda aliases in templates, so only the outputs the CLI reads are real); deleted after."""
+    import boto3
+
+    from service_model import naming
+
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    created: list[str] = []
+
+    def deploy(stage: str, lab: Lab, new_version: str) -> str:
+        name = naming.stack_name(stage)
+        outputs = {"FunctionName": lab.function, "AuditTableName": lab.table, "NewVersion": new_version}
+        template = {
+            "Resources": {"Marker": {"Type": "AWS::SNS::Topic"}},
+            "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+        }
+        cloudformation.create_stack(StackName=name, TemplateBody=json.dumps(template))
+        created.append(name)
+        return name
+
+    yield deploy
+    for name in created:
+        cloudformation.delete_stack(StackName=name)
