@@ -87,7 +87,8 @@ def test_stop_deployment_stops_with_rollback_then_moves(lab: Lab) -> None:
         "Name": lab.function, "Alias": "prod", "CurrentVersion": "1", "TargetVersion": "2"}}}]}  # fmt: skip
     info = {"deploymentId": "d-ABC123", "status": "InProgress", "computePlatform": "Lambda",
             "applicationName": "app", "deploymentGroupName": "group",
-            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps(appspec)}}}  # fmt: skip
+            "revision": {"revisionType": "AppSpecContent",
+                         "appSpecContent": {"content": json.dumps(appspec)}}}  # fmt: skip
     stub.add_response("list_deployments", {"deployments": ["d-ABC123"]}, {"includeOnlyStatuses": ANY})
     stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-ABC123"]})
     ctx.use("codedeploy", stubbed)
