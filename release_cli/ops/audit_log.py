@@ -65,7 +65,9 @@ def now_iso() -> str:
 
 
 def partition_key(function: str, alias: str) -> str:
-    return f"RELEASE#{function}#ALIAS#{alias}" if alias else f"RELEASE#{function}#{VERSIONS_PARTITION}"
+    """The trail's partition; a function ARN and its name share one (``--function`` accepts either)."""
+    name = function.split(":function:")[-1].split(":")[0]
+    return f"RELEASE#{name}#ALIAS#{alias}" if alias else f"RELEASE#{name}#{VERSIONS_PARTITION}"
 
 
 def to_item(record: AuditRecord) -> dict[str, Any]:

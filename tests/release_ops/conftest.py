@@ -58,8 +58,9 @@ def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def code_zip(marker: str) -> bytes:
     """A deployment package whose content (and so CodeSha256) differs per marker."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", f"VERSION = {marker!r}\ndef handler(event, context):\n    return {{}}\n")
+    with zipfile.ZipFile(buffer, "w") as archive:  # fixed timestamp: the same marker gives the same SHA-256
+        entry = zipfile.ZipInfo("handler.py", date_time=(2024, 1, 1, 0, 0, 0))
+        archive.writestr(entry, f"VERSION = {marker!r}\ndef handler(event, context):\n    return {{}}\n")
     return buffer.getvalue()
 
 

@@ -176,3 +176,58 @@ def test_a_move_while_codedeploy_shifts_the_alias_is_refused(lab: Lab, run_cli) 
     assert lab.audit_items() == []
     # another alias of the same function is not being shifted
     assert run_cli("canary", *lab.target_args(), "--alias", "staging", "--version", "1", "--weight", "0.5").code == 0
+
+
+def test_promote_from_another_stage_finds_the_version_by_code_sha256(lab: Lab, stage_stack, run_cli) -> None:
+    from tests.release_ops.conftest import new_lab
+
+    staging = new_lab("staging")
+    staging.publish("v1")
+    staging.publish("release 9")  # the code staging runs
+    staging.alias("staging", "2")
+    stage_stack("staging", staging, "2")
+    lab.publish("release 9")  # 3: same code here, published by a later deploy
+    lab.publish("hotfix")  # 4: different code
+    result = run_cli("promote", *lab.target_args(), "--alias", "prod", "--from-alias", "staging",
+                     "--from-stage", "staging", "--yes", "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    assert lab.state("prod") == ("3", {})
+    missing = new_lab("nocode")
+    missing.publish("other")
+    missing.alias("prod", "1")
+    refused = run_cli("promote", *missing.target_args(), "--alias", "prod", "--from-alias", "staging",
+                      "--from-stage", "staging", "--yes")  # fmt: skip
+    assert refused.code == 1 and "deploy that code to this stage first" in refused.err
+    assert missing.state("prod") == ("1", {})
+
+
+def test_a_move_to_where_the_alias_already_is_changes_and_records_nothing(lab: Lab, run_cli) -> None:
+    result = run_cli("promote", *lab.target_args(), "--alias", "staging", "--to", "2")
+    assert result.code == 0 and "already there" in result.out
+    assert lab.audit_items() == []
+
+
+def test_an_unknown_function_says_what_to_check(aws_env: str, run_cli) -> None:
+    result = run_cli("status", "--function", "no-such-function")
+    assert result.code == 2
+    assert "ResourceNotFoundException" in result.err and "release status" in result.err
+
+
+def test_confirmation_on_a_terminal() -> None:
+    from release_cli.ops.confirm import confirm
+    from release_cli.ops.errors import RefusedError
+
+    asked: list[str] = []
+
+    def answer(reply: str):
+        def ask(prompt: str) -> str:
+            asked.append(prompt)
+            return reply
+
+        return ask
+
+    confirm("promote prod", stage="prod", alias="prod", yes=False, is_terminal=lambda: True, ask=answer("yes"))
+    with pytest.raises(RefusedError):
+        confirm("promote prod", stage="prod", alias="prod", yes=False, is_terminal=lambda: True, ask=answer("y"))
+    confirm("canary dev", stage="dev", alias="dev", yes=False, is_terminal=lambda: False, ask=answer("no"))
+    assert len(asked) == 2 and "promote prod" in asked[0]
