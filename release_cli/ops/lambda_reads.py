@@ -15,6 +15,7 @@ from service_model.alias_spec import LATEST
 
 PAGE_SIZE = 50
 """ListVersionsByFunction's and ListAliases' largest page."""
+FUNCTION_HINT = "check the function name: --function, or --stage whose stack outputs (or stage names) give it"
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def list_versions(ctx: AwsContext, function: str) -> list[Version]:
     """Every published version, oldest first (``$LATEST`` left out: it is not a version)."""
     client = ctx.client("lambda")
     versions: list[Version] = []
-    with aws_call(f"listing the versions of {function}"):
+    with aws_call(f"listing the versions of {function}", hint=FUNCTION_HINT):
         paginator = client.get_paginator("list_versions_by_function")
         for page in paginator.paginate(FunctionName=function, PaginationConfig={"PageSize": PAGE_SIZE}):
             versions.extend(version_from_api(raw) for raw in page.get("Versions", []) if raw["Version"] != LATEST)
@@ -100,7 +101,7 @@ def list_aliases(ctx: AwsContext, function: str) -> list[AliasState]:
     """Every alias of the function, by name."""
     client = ctx.client("lambda")
     aliases: list[AliasState] = []
-    with aws_call(f"listing the aliases of {function}"):
+    with aws_call(f"listing the aliases of {function}", hint=FUNCTION_HINT):
         paginator = client.get_paginator("list_aliases")
         for page in paginator.paginate(FunctionName=function, PaginationConfig={"PageSize": PAGE_SIZE}):
             aliases.extend(alias_from_api(raw) for raw in page.get("Aliases", []))

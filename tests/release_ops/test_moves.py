@@ -210,7 +210,7 @@ def test_a_move_to_where_the_alias_already_is_changes_and_records_nothing(lab: L
 def test_an_unknown_function_says_what_to_check(aws_env: str, run_cli) -> None:
     result = run_cli("status", "--function", "no-such-function")
     assert result.code == 2
-    assert "ResourceNotFoundException" in result.err and "release status" in result.err
+    assert "ResourceNotFoundException" in result.err and "--function" in result.err
 
 
 def test_confirmation_on_a_terminal() -> None:

@@ -202,3 +202,16 @@ def test_smoke_progress_bar_only_on_a_terminal() -> None:
             bar.step()
         bar.close()
     assert "4/4" in terminal.getvalue() and log.getvalue() == ""
+
+
+def test_invoke_a_named_event_judges_the_response(monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    stub = stubbed_context(monkeypatch, invoke_command, None)
+    stub.add_response("invoke", recorded("GetOrderStatus", "4"))
+    result = run_cli("invoke", "GetOrderStatus", "--function", FUNCTION, "--alias", "prod", "--json")
+    assert result.code == 0, result.err  # production-safe: no confirmation needed on prod
+    assert result.json()["matched"] and result.json()["executedVersion"] == "4"
+    stub.add_response("invoke", recorded("GetOrderStatus", "4", status=200))
+    mismatch = run_cli("invoke", "GetOrderStatus", "--function", FUNCTION, "--alias", "prod")
+    assert mismatch.code == 1 and "statusCode: expected 404, got 200" in mismatch.out
+    unknown = run_cli("invoke", "NoSuchEvent", "--function", FUNCTION, "--alias", "prod")
+    assert unknown.code == 2 and "known:" in unknown.err
