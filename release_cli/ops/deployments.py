@@ -1,7 +1,7 @@
 """CodeDeploy deployments that are shifting an alias right now, and stopping one with rollback.
 
-A CloudFormation deploy with a rollout starts a CodeDeploy deployment whose AppSpec names the
-function and alias (``Resources[].<name>.Properties.Name/Alias``). Moving that alias by hand while
+A CloudFormation deploy with a rollout starts a CodeDeploy deployment whose AppSpec (JSON or
+YAML) names the function and alias (``Resources[].<name>.Properties.Name/Alias``). Moving that alias by hand while
 CodeDeploy shifts it would fight CodeDeploy, so moves are refused until it ends or is stopped.
 ``ListDeployments`` (filtered to live statuses) is paginated; ``BatchGetDeployments`` takes 25 ids.
 """
@@ -98,18 +98,29 @@ def _deployment(info: dict[str, Any]) -> Deployment:
 
 
 def _appspec_properties(revision: dict[str, Any]) -> dict[str, Any]:
-    """The Lambda resource's properties in an AppSpec revision (JSON content), or {}."""
+    """The Lambda resource's properties in an AppSpec revision (JSON or YAML content), or {}."""
     content = (revision.get("appSpecContent") or {}).get("content") or (revision.get("string") or {}).get("content")
-    try:
-        spec = json.loads(content) if isinstance(content, str) else None
-    except ValueError:
-        return {}
+    spec = _load(content) if isinstance(content, str) else None
     resources = spec.get("Resources") if isinstance(spec, dict) else None
     for entry in resources if isinstance(resources, list) else []:
         for resource in entry.values() if isinstance(entry, dict) else []:
             if isinstance(resource, dict) and resource.get("Type") == "AWS::Lambda::Function":
                 return dict(resource.get("Properties") or {})
     return {}
+
+
+def _load(content: str) -> Any:
+    """CodeDeploy takes an AppSpec as JSON or YAML; anything unreadable is None."""
+    try:
+        return json.loads(content)
+    except ValueError:
+        pass
+    import yaml
+
+    try:
+        return yaml.safe_load(content)
+    except yaml.YAMLError:
+        return None
 
 
 def _concerns(d: Deployment, *, function: str, alias: str | None, stack: str | None) -> bool:

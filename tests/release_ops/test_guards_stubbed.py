@@ -140,3 +140,35 @@ def test_versions_are_read_page_by_page() -> None:
         versions = lambda_reads.list_versions(ctx, "fn")
     assert [v.number for v in versions] == numbers
     assert ctx.calls == ["lambda.ListVersionsByFunction"] * 3
+
+
+@pytest.mark.parametrize("style", ["json", "yaml", "unreadable"])
+def test_a_deployment_is_matched_by_its_appspec_json_or_yaml(style: str) -> None:
+    """CodeDeploy's AppSpecContent is JSON or YAML (API reference); an unreadable one counts when its
+    application is named after the stage's stack (CDK names it so)."""
+    from release_cli.ops.deployments import live_deployments
+
+    content = {
+        "json": json.dumps({"version": 0.0, "Resources": [{"fn": {"Type": "AWS::Lambda::Function",
+                            "Properties": {"Name": "prod-fn", "Alias": "live", "CurrentVersion": "3",
+                                           "TargetVersion": "4"}}}]}),
+        "yaml": "version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n"
+                "        Name: prod-fn\n        Alias: live\n        CurrentVersion: '3'\n        TargetVersion: '4'\n",
+        "unreadable": "{not: [valid",
+    }[style]  # fmt: skip
+    info = {"deploymentId": "d-1", "status": "InProgress", "computePlatform": "Lambda",
+            "applicationName": "version-demo-prod-RolloutLiveApplication-X", "deploymentGroupName": "g",
+            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": content}}}  # fmt: skip
+    client = boto3.client("codedeploy", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("codedeploy", client)
+    with Stubber(client) as stub:
+        for _ in range(2):
+            stub.add_response("list_deployments", {"deployments": ["d-1"]}, {"includeOnlyStatuses": ANY})
+            stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-1"]})
+        found = live_deployments(ctx, function="prod-fn", alias="live", stack="version-demo-prod")
+        other_alias = live_deployments(ctx, function="prod-fn", alias="other", stack="version-demo-staging")
+    assert [d.deployment_id for d in found] == ["d-1"]
+    assert other_alias == []
+    if style != "unreadable":
+        assert (found[0].current_version, found[0].target_version) == ("3", "4")

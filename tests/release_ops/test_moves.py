@@ -174,6 +174,8 @@ def test_a_move_while_codedeploy_shifts_the_alias_is_refused(lab: Lab, run_cli) 
     assert deployment_id in result.err and "--stop-deployment" in result.err
     assert lab.state("prod") == ("1", {})
     assert lab.audit_items() == []
+    shown = run_cli("status", *lab.target_args(), "--json").json()["deployments"]
+    assert [(d["id"], d["alias"], d["targetVersion"]) for d in shown] == [(deployment_id, "prod", "2")]
     # another alias of the same function is not being shifted
     assert run_cli("canary", *lab.target_args(), "--alias", "staging", "--version", "1", "--weight", "0.5").code == 0
 
