@@ -61,6 +61,13 @@ def run(args: argparse.Namespace) -> int:
         {"call": "lambda.DeleteFunction", "request": {"FunctionName": target.function, "Qualifier": v.number}}
         for v in plan.delete
     ]
+    if args.dry_run and plan.delete:
+        planned = _record(
+            target, args, who=caller_arn(ctx), deleted=[v.number for v in plan.delete], freed=plan.bytes_freed
+        )
+        calls.append(
+            {"call": "dynamodb.PutItem", "request": audit_log.put_item_request(target.require_audit_table(), planned)}
+        )
     if not args.apply or args.dry_run or not plan.delete:
         _report(target, plan, args, calls=calls, deleted=[], skipped=[])
         return EXIT_OK
@@ -76,17 +83,7 @@ def run(args: argparse.Namespace) -> int:
     in_use = {v for alias in list_aliases(ctx, target.function) for v in alias.routed_versions}
     deleted, skipped = _delete(ctx, target.function, [v.number for v in plan.delete], in_use)
     freed = sum(v.code_size for v in plan.delete if v.number in deleted)
-    record = AuditRecord(
-        who=who,
-        at=audit_log.now_iso(),
-        function=target.function,
-        action="prune",
-        stage=target.stage or "",
-        reason=args.reason,
-        tool_version=project_version(),
-        deleted_versions=tuple(deleted),
-        bytes_freed=freed,
-    )
+    record = _record(target, args, who=who, deleted=deleted, freed=freed)
     if deleted:
         try:
             audit_log.write_record(ctx, table_name, record)
@@ -98,6 +95,20 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     _report(target, plan, args, calls=calls, deleted=deleted, skipped=skipped)
     return EXIT_OK
+
+
+def _record(target: Target, args: argparse.Namespace, *, who: str, deleted: list[str], freed: int) -> AuditRecord:
+    return AuditRecord(
+        who=who,
+        at=audit_log.now_iso(),
+        function=target.function,
+        action="prune",
+        stage=target.stage or "",
+        reason=args.reason,
+        tool_version=project_version(),
+        deleted_versions=tuple(deleted),
+        bytes_freed=freed,
+    )
 
 
 def _plan(ctx: AwsContext, target: Target, args: argparse.Namespace) -> PrunePlan:
@@ -181,7 +192,5 @@ def _report(
         print(f"skipped {note}")
     if not applied:
         if args.dry_run:
-            print_calls(
-                [*calls, {"call": "dynamodb.PutItem", "request": {"TableName": target.audit_table, "Item": "..."}}]
-            )
-        print("\ndry run: nothing was deleted; add --apply to delete these")
+            print_calls(calls)
+        print("\ndry run: nothing was deleted; add --apply (without --dry-run) to delete these")

@@ -132,8 +132,12 @@ def code_storage(ctx: AwsContext) -> CodeStorage:
 
     try:
         raw = ctx.client("lambda").get_account_settings()
-    except (ClientError, BotoCoreError) as err:
-        return CodeStorage(None, None, note=f"unknown (GetAccountSettings failed: {err})"[:160])
+    except ClientError as err:
+        code = err.response.get("Error", {}).get("Code", "error")
+        reason = "not available at this endpoint" if str(code) == "404" else f"{code}, check lambda:GetAccountSettings"
+        return CodeStorage(None, None, note=f"unknown (GetAccountSettings: {reason})")
+    except BotoCoreError as err:
+        return CodeStorage(None, None, note=f"unknown (GetAccountSettings: {str(err).splitlines()[0][:100]})")
     return CodeStorage(
         used_bytes=int(raw.get("AccountUsage", {}).get("TotalCodeSize", 0)),
         limit_bytes=int(raw.get("AccountLimit", {}).get("TotalCodeSize", 0)),
