@@ -65,11 +65,12 @@ def test_prune_without_a_stack_needs_no_stack(lab: Lab, run_cli) -> None:
 
 def test_prune_dry_run_prints_the_deletes_and_the_audit_record_it_would_write(lab: Lab, run_cli) -> None:
     lab.publish("v3")
+    lab.publish("v4")
     result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply", "--dry-run", "--json")
     assert result.code == 0, result.err
     calls = result.json()["calls"]
     assert [c["call"] for c in calls] == ["lambda.DeleteFunction", "dynamodb.PutItem"]
-    assert calls[0]["request"] == {"FunctionName": lab.function, "Qualifier": "2"}  # 1 is prod's, 3 the newest
+    assert calls[0]["request"] == {"FunctionName": lab.function, "Qualifier": "3"}  # 1, 2 aliased; 4 newest
     item = calls[1]["request"]["Item"]
-    assert item["PK"]["S"] == f"RELEASE#{lab.function}#VERSIONS" and item["deletedVersions"]["L"] == [{"S": "2"}]
-    assert len(lab.versions()) == 3 and lab.audit_items() == []
+    assert item["PK"]["S"] == f"RELEASE#{lab.function}#VERSIONS" and item["deletedVersions"]["L"] == [{"S": "3"}]
+    assert len(lab.versions()) == 4 and lab.audit_items() == []
