@@ -172,3 +172,26 @@ def test_a_deployment_is_matched_by_its_appspec_json_or_yaml(style: str) -> None
     assert other_alias == []
     if style != "unreadable":
         assert (found[0].current_version, found[0].target_version) == ("3", "4")
+
+
+def test_prune_skips_a_version_an_alias_took_meanwhile() -> None:
+    """AWS answers ResourceConflictException for a version an alias references (FACTS; moto deletes it):
+    prune skips it and goes on; a version the fresh alias read shows in use is never even asked for."""
+    from release_cli.commands.prune import _delete
+
+    client = boto3.client("lambda", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("lambda", client)
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "delete_function",
+            service_error_code="ResourceConflictException",
+            service_message="Unable to delete version because the following aliases reference it: [prod]",
+            http_status_code=409,
+            expected_params={"FunctionName": "fn", "Qualifier": "2"},
+        )
+        stub.add_response("delete_function", {}, {"FunctionName": "fn", "Qualifier": "3"})
+        deleted, skipped = _delete(ctx, "fn", ["1", "2", "3"], in_use={"1"})
+        stub.assert_no_pending_responses()
+    assert deleted == ["3"]
+    assert skipped[0].startswith("1: an alias points to it") and "[prod]" in skipped[1]
