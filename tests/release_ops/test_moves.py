@@ -233,3 +233,13 @@ def test_confirmation_on_a_terminal() -> None:
         confirm("promote prod", stage="prod", alias="prod", yes=False, is_terminal=lambda: True, ask=answer("y"))
     confirm("canary dev", stage="dev", alias="dev", yes=False, is_terminal=lambda: False, ask=answer("no"))
     assert len(asked) == 2 and "promote prod" in asked[0]
+
+
+def test_region_and_profile_options_reach_boto3(aws_env: str, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from release_cli.ops.clients import AwsContext
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert AwsContext(region="ap-southeast-2").client("lambda").meta.region_name == "ap-southeast-2"
+    result = run_cli("status", "--function", "fn", "--profile", "no-such-profile")
+    assert result.code == 2
+    assert "no-such-profile" in result.err and "credentials" in result.err
