@@ -215,3 +215,33 @@ def test_invoke_a_named_event_judges_the_response(monkeypatch: pytest.MonkeyPatc
     assert mismatch.code == 1 and "statusCode: expected 404, got 200" in mismatch.out
     unknown = run_cli("invoke", "NoSuchEvent", "--function", FUNCTION, "--alias", "prod")
     assert unknown.code == 2 and "known:" in unknown.err
+
+
+def test_smoke_judges_the_real_handlers_responses(
+    synthesized: Any, monkeypatch: pytest.MonkeyPatch, run_cli, tmp_path: Path
+) -> None:
+    """The recorded responses here are the Order API's own: every production-safe event run through the
+    real handler on this machine (release local's runner, DynamoDB from the synthesized dev template),
+    then served as Invoke answers with the version that ran."""
+    from release_cli.local_invoke import load_template, run_events
+    from service_model.naming import stack_name
+    from service_model.test_events import load_events
+
+    events = [event for event in load_events() if event.production_safe]
+    template = load_template(synthesized.outdir / f"{stack_name('dev')}.template.json")
+    answers = run_events(events, template, alias="prod", function_version="5")
+    stub = stubbed_context(monkeypatch, smoke_command, {"version": "5"})
+    for event, answer in zip(events, answers, strict=True):
+        payload = json.dumps(answer.response).encode()
+        stub.add_response("invoke", {"StatusCode": 200, "ExecutedVersion": "5",
+                                     "Payload": StreamingBody(io.BytesIO(payload), len(payload))},
+                          {"FunctionName": FUNCTION, "Qualifier": "prod", "InvocationType": "RequestResponse",
+                           "Payload": json.dumps(event.payload).encode()})  # fmt: skip
+    report = tmp_path / "smoke.xml"
+    result = run_cli("smoke", "--function", FUNCTION, "--alias", "prod", "--junit-xml", report, "--json")
+    assert result.code == 0, result.out
+    document = result.json()
+    assert document["invocations"] == len(events) and document["failures"] == 0
+    assert [s["version"] for s in document["split"]] == ["5"]
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == str(len(events) + 1) and suite.get("failures") == "0"
