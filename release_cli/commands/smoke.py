@@ -6,7 +6,8 @@
 ``--repeat N`` runs each event N times and reports the observed split by executed version against
 the alias's configured weights, each share with a 95 % Wilson interval (a configured weight inside
 it is consistent with what was seen; routing is random, so small runs vary). A progress bar shows
-on a terminal. ``--junit-xml`` writes a report CodeBuild and GitHub test-report actions read.
+on a terminal. ``--junit-xml`` writes a report CodeBuild and GitHub test-report actions read
+(also when an AWS error stops the run: what ran, and the error as an ``<error>`` case).
 
 ``--json``: {function, alias, configured: {version: share}, repeat, invocations, failures,
 unexpectedVersions, ok, split: [{version, count, observed, low, high, configured, consistent}],
@@ -29,7 +30,7 @@ from release_cli.ops.junit_report import Case, write_junit
 from release_cli.ops.lambda_reads import get_alias
 from release_cli.ops.output import print_json, table
 from release_cli.ops.progress import Progress
-from release_cli.ops.smoke_run import SmokeRun, run_smoke
+from release_cli.ops.smoke_run import SmokeResult, SmokeRun, run_smoke
 from service_model.test_events import events_dir, load_events
 
 
@@ -62,15 +63,26 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(
         len(events) * args.repeat, label=f"smoke {args.alias}", enabled=None if not args.json else False
     )
-    failed = 0
+    done: list[SmokeResult] = []
 
-    def step(result: Any) -> None:
-        nonlocal failed
-        failed += 0 if result.matched else 1
-        progress.step(failed)
+    def step(result: SmokeResult) -> None:
+        done.append(result)
+        progress.step(sum(1 for r in done if not r.matched))
 
     try:
-        smoke = run_smoke(ctx, function=target.function, alias=alias, events=events, repeat=args.repeat, on_result=step)
+        smoke = run_smoke(
+            ctx,
+            function=target.function,
+            alias=alias,
+            events=events,
+            repeat=args.repeat,
+            on_result=step,
+        )
+    except OpsError as err:
+        if args.junit_xml:  # CI still gets a report: what ran, and the error that stopped the run
+            partial = SmokeRun(function=target.function, alias=alias, repeat=args.repeat, results=done)
+            _junit(args.junit_xml, partial, started, error=str(err))
+        raise
     finally:
         progress.close()
     if args.junit_xml:
@@ -111,7 +123,7 @@ def _print(smoke: SmokeRun) -> None:
     )
 
 
-def _junit(path: Path, smoke: SmokeRun, timestamp: str) -> None:
+def _junit(path: Path, smoke: SmokeRun, timestamp: str, *, error: str = "") -> None:
     classname = f"smoke.{smoke.function}.{smoke.alias.name}"
     cases = [
         Case(
@@ -137,4 +149,6 @@ def _junit(path: Path, smoke: SmokeRun, timestamp: str) -> None:
             output=split,
         )
     )
+    if error:
+        cases.append(Case(name="smoke run", seconds=0.0, error=error))
     write_junit(path, suite=f"release smoke {smoke.alias.name}", classname=classname, cases=cases, timestamp=timestamp)

@@ -22,12 +22,21 @@ class Case:
     failure: str = ""
     failure_type: str = "mismatch"
     output: str = ""
+    error: str = ""
+    """The case could not run (an AWS error): reported as ``<error>``, counted under ``errors``."""
 
 
 def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], timestamp: str) -> None:
     failures = sum(1 for case in cases if case.failure)
+    errors = sum(1 for case in cases if case.error)
     total_time = f"{sum(case.seconds for case in cases):.3f}"
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": "0", "time": total_time}
+    counts = {
+        "tests": str(len(cases)),
+        "failures": str(failures),
+        "errors": str(errors),
+        "skipped": "0",
+        "time": total_time,
+    }
     root = ET.Element("testsuites", {"name": suite, **counts})
     testsuite = ET.SubElement(root, "testsuite", {"name": suite, "timestamp": timestamp, **counts})
     for case in cases:
@@ -38,6 +47,9 @@ def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], ti
             first_line = case.failure.splitlines()[0] if case.failure else ""
             failure = ET.SubElement(element, "failure", {"message": first_line[:500], "type": case.failure_type})
             failure.text = case.failure
+        if case.error:
+            error = ET.SubElement(element, "error", {"message": case.error.splitlines()[0][:500], "type": "aws-error"})
+            error.text = case.error
         if case.output:
             ET.SubElement(element, "system-out").text = case.output
     ET.indent(root)

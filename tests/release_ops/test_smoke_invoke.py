@@ -245,3 +245,20 @@ def test_smoke_judges_the_real_handlers_responses(
     assert [s["version"] for s in document["split"]] == ["5"]
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None and suite.get("tests") == str(len(events) + 1) and suite.get("failures") == "0"
+
+
+def test_an_aws_error_mid_run_still_writes_a_junit_report(
+    monkeypatch: pytest.MonkeyPatch, run_cli, events_dir: Path, tmp_path: Path
+) -> None:
+    stub = stubbed_context(monkeypatch, smoke_command, {"version": "2"})
+    stub.add_response("invoke", recorded("GetOrderStatus", "2"))
+    stub.add_client_error("invoke", service_error_code="AccessDeniedException", service_message="no InvokeFunction")
+    report = tmp_path / "smoke.xml"
+    result = run_cli("smoke", "--function", FUNCTION, "--alias", "prod", "--events-dir", events_dir,
+                     "--junit-xml", report)  # fmt: skip
+    assert result.code == 2 and "AccessDeniedException" in result.err
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert suite is not None and suite.get("errors") == "1" and suite.get("failures") == "0"
+    error = suite.find("testcase[@name='smoke run']/error")
+    assert error is not None and "AccessDeniedException" in (error.get("message") or "")
+    assert suite.find("testcase[@name='GetOrderStatus']") is not None
