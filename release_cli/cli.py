@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="release",
         description=(
             "Release tooling for the version-demo stages: review changes before a deploy, record baselines, "
-            "protect stacks, run test events locally. Works from any directory inside the repository."
+            "protect stacks, run test events locally, and move aliases safely (status, invoke, smoke, canary, "
+            "promote, rollback, prune, audit). Works from any directory inside the repository."
         ),
         formatter_class=HelpFormatter,
     )

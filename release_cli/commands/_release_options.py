@@ -1,0 +1,85 @@
+"""Options and plumbing the release operations share (status, invoke, smoke, canary, promote, ...).
+
+* ``add_target``: ``--stage`` (the stack's outputs name the function and audit table),
+  ``--function`` and ``--audit-table`` (name them explicitly);
+* ``add_change``: ``--dry-run``, ``--reason``, ``--yes``; ``add_alias_move`` adds ``--stop-deployment``;
+* ``add_json``; ``context_for`` (boto3 session from ``--region``/``--profile``), ``target_for``;
+* ``guarded``: runs a command body and turns ``OpsError`` into its message and exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from release_cli.commands._options import add_stage, aws_region
+from release_cli.ops.alias_move import MoveOptions
+from release_cli.ops.clients import AwsContext
+from release_cli.ops.errors import OpsError
+from release_cli.ops.target import Target, resolve_target
+from service_model.test_events import TestEventError
+
+
+def add_target(parser: argparse.ArgumentParser) -> None:
+    add_stage(
+        parser,
+        help_text="stage whose deployed stack names the function and audit table (falls back to the stage's names)",
+    )
+    parser.add_argument("--function", help="function name or ARN (instead of the stage's)")
+    parser.add_argument("--audit-table", help="audit table name (instead of the stage's)")
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON document (the shape is in --help)")
+
+
+def add_change(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="print the exact calls it would make; change nothing")
+    parser.add_argument("--reason", default="", help="why (stored in the audit record)")
+    parser.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation (needed for prod without a terminal)"
+    )
+
+
+def add_alias_move(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--alias", required=True, help="the alias to move")
+    add_change(parser)
+    parser.add_argument(
+        "--stop-deployment",
+        action="store_true",
+        help="if CodeDeploy is shifting the alias, stop that deployment (with rollback) first, then move",
+    )
+
+
+def move_options(args: argparse.Namespace) -> MoveOptions:
+    return MoveOptions(
+        reason=args.reason, dry_run=args.dry_run, yes=args.yes, stop_deployment=getattr(args, "stop_deployment", False)
+    )
+
+
+def context_for(args: argparse.Namespace) -> AwsContext:
+    return AwsContext(region=aws_region(args), profile=getattr(args, "profile", None))
+
+
+def target_for(ctx: AwsContext, args: argparse.Namespace) -> Target:
+    return resolve_target(
+        ctx, stage=args.stage, function=getattr(args, "function", None), audit_table=getattr(args, "audit_table", None)
+    )
+
+
+def guarded(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``body`` with ``OpsError`` (and bad test events) printed as ``error: ...`` and their exit code."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return body(args)
+        except OpsError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return err.exit_code
+        except TestEventError as err:
+            print(f"error: {err} (fix the event file; release local checks them offline)", file=sys.stderr)
+            return OpsError.exit_code
+
+    run.__doc__ = body.__doc__
+    return run

@@ -1,0 +1,66 @@
+"""``release audit``: the release audit trail of an alias (or of prunes), newest first.
+
+  release audit --stage prod --alias prod
+  release audit --stage prod --prunes --json
+
+``--json``: a list of records, each {who, at, function, alias, stage, action, fromVersion,
+fromWeights, toVersion, toWeights, reason, toolVersion, revisionBefore, revisionAfter,
+deletedVersions, bytesFreed, recordId}. Exit codes: 0 listed (also when empty), 2 bad input or AWS error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from release_cli.commands._options import command_parser
+from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.ops.audit_log import read_trail
+from release_cli.ops.errors import EXIT_OK, OpsError
+from release_cli.ops.lambda_reads import AliasState
+from release_cli.ops.output import print_json, table
+
+
+def register(subparsers: Any) -> None:
+    parser = command_parser(subparsers, "audit", help_text="the release audit trail, newest first", description=__doc__)
+    add_target(parser)
+    parser.add_argument("--alias", help="the alias whose moves to list")
+    parser.add_argument("--prunes", action="store_true", help="list the prunes (deleted versions) instead")
+    parser.add_argument("--limit", type=int, default=50, help="at most this many records")
+    add_json(parser)
+    parser.set_defaults(func=guarded(run))
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.alias) == bool(args.prunes):
+        raise OpsError("give --alias A (its moves) or --prunes (deleted versions)")
+    if args.limit < 1:
+        raise OpsError("--limit must be at least 1")
+    ctx = context_for(args)
+    target = target_for(ctx, args)
+    records = read_trail(
+        ctx, target.require_audit_table(), function=target.function, alias=args.alias or "", limit=args.limit
+    )
+    if args.json:
+        print_json([record.to_json() for record in records])
+        return EXIT_OK
+    if not records:
+        print(f"no records for {'alias ' + args.alias if args.alias else 'prunes'} of {target.function}")
+        return EXIT_OK
+    if args.prunes:
+        pruned = [(r.at, r.who, ", ".join(r.deleted_versions), r.bytes_freed, r.reason) for r in records]
+        table(("at", "who", "deleted", "bytes freed", "reason"), pruned)
+        return EXIT_OK
+    moves = [
+        (
+            r.at,
+            r.action,
+            AliasState(name="", version=r.from_version, weights=r.from_weights).describe(),
+            AliasState(name="", version=r.to_version, weights=r.to_weights).describe(),
+            r.who,
+            r.reason,
+        )
+        for r in records
+    ]
+    table(("at", "action", "from", "to", "who", "reason"), moves)
+    return EXIT_OK

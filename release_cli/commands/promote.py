@@ -1,0 +1,113 @@
+"""``release promote``: move an alias to a version and clear its weighted route.
+
+  release promote --stage prod --alias prod                 # to the canary's version
+  release promote --stage prod --alias prod --to 7
+  release promote --stage prod --alias prod --from-alias staging --from-stage staging
+
+``--from-alias`` promotes the version that alias runs; with ``--from-stage`` (another stage's
+function) the version here is found by its code SHA-256, the newest one with the same code.
+Guarded and audited like every move (see ``release canary --help``); ``--json`` has the same shape.
+Exit codes: 0 done (or dry run), 1 refused, 2 bad input or AWS error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from release_cli.commands._options import command_parser
+from release_cli.commands._release_options import (
+    add_alias_move,
+    add_json,
+    add_target,
+    context_for,
+    guarded,
+    move_options,
+    target_for,
+)
+from release_cli.ops.alias_move import move_alias
+from release_cli.ops.clients import AwsContext
+from release_cli.ops.errors import EXIT_OK, OpsError, RefusedError
+from release_cli.ops.lambda_reads import AliasState, Version, get_alias, list_versions
+from release_cli.ops.move_report import report_move
+from release_cli.ops.route_rules import Route, parse_version
+from release_cli.ops.target import Target, resolve_target
+from service_model.alias_spec import LATEST
+from service_model.stages import STAGE_NAMES
+
+
+def register(subparsers: Any) -> None:
+    parser = command_parser(
+        subparsers, "promote", help_text="move an alias to a version and clear its route (audited)", description=__doc__
+    )
+    add_target(parser)
+    add_alias_move(parser)
+    parser.add_argument("--to", help="the version to promote (default: the version the canary routes to)")
+    parser.add_argument("--from-alias", help="promote the version this alias runs")
+    parser.add_argument(
+        "--from-stage", choices=STAGE_NAMES, help="stage of --from-alias when it is another stage's function"
+    )
+    add_json(parser)
+    parser.set_defaults(func=guarded(run))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.to and args.from_alias:
+        raise OpsError("give --to V or --from-alias A, not both")
+    if args.from_stage and not args.from_alias:
+        raise OpsError("--from-stage names the stage of --from-alias; give --from-alias too")
+    ctx = context_for(args)
+    target = target_for(ctx, args)
+    before = get_alias(ctx, target.function, args.alias)
+    versions = list_versions(ctx, target.function)
+    version = _chosen_version(ctx, args, target, before, versions)
+    result = move_alias(
+        ctx,
+        target,
+        before=before,
+        route=Route(version=version),
+        action="promote",
+        options=move_options(args),
+        versions=versions,
+    )
+    report_move(result, as_json=args.json)
+    return EXIT_OK
+
+
+def _chosen_version(
+    ctx: AwsContext, args: argparse.Namespace, target: Target, before: AliasState, versions: list[Version]
+) -> str:
+    if args.to:
+        return parse_version(args.to, "--to")
+    if args.from_alias:
+        return _from_alias(ctx, args, target, versions)
+    if not before.weights:
+        raise OpsError(
+            f"alias {args.alias} has no canary to promote (it points at {before.version} alone); "
+            "give --to V or --from-alias A"
+        )
+    return next(iter(before.weights))
+
+
+def _from_alias(ctx: AwsContext, args: argparse.Namespace, target: Target, versions: list[Version]) -> str:
+    source_target = target
+    if args.from_stage and args.from_stage != target.stage:
+        source_target = resolve_target(ctx, stage=args.from_stage)
+    source = get_alias(ctx, source_target.function, args.from_alias)
+    if source.weights:
+        raise RefusedError(
+            f"alias {args.from_alias} is split ({source.describe()}): promote from it once it runs one version"
+        )
+    if source.version == LATEST:
+        raise RefusedError(f"alias {args.from_alias} points at $LATEST, which is not a version: publish one first")
+    if source_target.function == target.function:
+        return source.version
+    source_versions = {v.number: v for v in list_versions(ctx, source_target.function)}
+    sha = source_versions[source.version].code_sha256 if source.version in source_versions else ""
+    same_code = [v for v in versions if sha and v.code_sha256 == sha]
+    if not same_code:
+        raise RefusedError(
+            f"no version of {target.function} has the code of {source_target.function}:{source.version} "
+            f"(SHA-256 {sha or 'unknown'}); deploy that code to this stage first, then promote"
+        )
+    return max(same_code, key=lambda v: v.sort_key).number

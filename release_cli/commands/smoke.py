@@ -1,0 +1,154 @@
+"""``release smoke``: every production-safe test event against an alias, judged against its expectation.
+
+  release smoke --stage prod --alias prod
+  release smoke --stage prod --alias prod --repeat 10 --junit-xml reports/smoke.xml
+
+``--repeat N`` runs each event N times and reports the observed split by executed version against
+the alias's configured weights, each share with a 95 % Wilson interval (a configured weight inside
+it is consistent with what was seen; routing is random, so small runs vary). A progress bar shows
+on a terminal. ``--junit-xml`` writes a report CodeBuild and GitHub test-report actions read
+(also when an AWS error stops the run: what ran, and the error as an ``<error>`` case).
+
+``--json``: {function, alias, configured: {version: share}, repeat, invocations, failures,
+unexpectedVersions, ok, split: [{version, count, observed, low, high, configured, consistent}],
+results: [{event, run, executedVersion, matched, problems, callMs}]}.
+Exit codes: 0 every response matched and only routed versions ran, 1 a mismatch, a function error
+or an unrouted version, 2 bad input or AWS error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from release_cli.commands._options import command_parser
+from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
+from release_cli.ops.junit_report import Case, write_junit
+from release_cli.ops.lambda_reads import get_alias
+from release_cli.ops.output import print_json, table
+from release_cli.ops.progress import Progress
+from release_cli.ops.smoke_run import SmokeResult, SmokeRun, run_smoke
+from service_model.test_events import events_dir, load_events
+
+
+def register(subparsers: Any) -> None:
+    parser = command_parser(
+        subparsers,
+        "smoke",
+        help_text="production-safe test events against an alias, with the split",
+        description=__doc__,
+    )
+    add_target(parser)
+    parser.add_argument("--alias", required=True, help="the alias to test")
+    parser.add_argument("--repeat", type=int, default=1, help="run each event this many times")
+    parser.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report here")
+    parser.add_argument("--events-dir", type=Path, default=events_dir(), help="folder of event files")
+    add_json(parser)
+    parser.set_defaults(func=guarded(run))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.repeat < 1:
+        raise OpsError("--repeat must be at least 1")
+    events = [event for event in load_events(args.events_dir) if event.production_safe]
+    if not events:
+        raise OpsError(f"{args.events_dir}: no production-safe events to run (set production_safe: true on one)")
+    ctx = context_for(args)
+    target = target_for(ctx, args)
+    alias = get_alias(ctx, target.function, args.alias)
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    progress = Progress(
+        len(events) * args.repeat, label=f"smoke {args.alias}", enabled=None if not args.json else False
+    )
+    done: list[SmokeResult] = []
+
+    def step(result: SmokeResult) -> None:
+        done.append(result)
+        progress.step(sum(1 for r in done if not r.matched))
+
+    try:
+        smoke = run_smoke(
+            ctx,
+            function=target.function,
+            alias=alias,
+            events=events,
+            repeat=args.repeat,
+            on_result=step,
+        )
+    except OpsError as err:
+        if args.junit_xml:  # CI still gets a report: what ran, and the error that stopped the run
+            partial = SmokeRun(function=target.function, alias=alias, repeat=args.repeat, results=done)
+            _junit(args.junit_xml, partial, started, error=str(err))
+        raise
+    finally:
+        progress.close()
+    if args.junit_xml:
+        _junit(args.junit_xml, smoke, started)
+    if args.json:
+        print_json(smoke.to_json())
+    else:
+        _print(smoke)
+    return EXIT_OK if smoke.ok else EXIT_REFUSED
+
+
+def _print(smoke: SmokeRun) -> None:
+    print(f"smoke {smoke.function}:{smoke.alias.name} (configured {smoke.alias.describe()}), {smoke.repeat} run(s)")
+    for result in smoke.results:
+        if smoke.repeat == 1 or not result.matched:
+            verdict = "MATCH" if result.matched else "MISMATCH"
+            print(f"{verdict:8} {result.event:28} run {result.run}  version {result.executed_version or '?'}")
+            for problem in result.problems:
+                print(f"         - {problem}")
+    print("\nsplit by executed version (95% Wilson interval):")
+    rows = [
+        (
+            s.version,
+            s.count,
+            f"{s.observed:.1%}",
+            f"{s.low:.1%} - {s.high:.1%}",
+            "not routed" if s.configured is None else f"{s.configured:.1%}",
+            "yes" if s.consistent else "NO",
+        )
+        for s in smoke.split
+    ]
+    table(("version", "runs", "observed", "interval", "configured", "consistent"), rows)
+    print(f"\n{len(smoke.results) - len(smoke.failed)} matched, {len(smoke.failed)} did not", end="")
+    print(
+        f"; versions the alias does not route to ran: {', '.join(smoke.unexpected_versions)}"
+        if smoke.unexpected_versions
+        else ""
+    )
+
+
+def _junit(path: Path, smoke: SmokeRun, timestamp: str, *, error: str = "") -> None:
+    classname = f"smoke.{smoke.function}.{smoke.alias.name}"
+    cases = [
+        Case(
+            name=f"{r.event} (run {r.run})" if smoke.repeat > 1 else r.event,
+            seconds=r.call_ms / 1000,
+            failure="\n".join(r.problems),
+            output=f"executed version {r.executed_version or 'unknown'}, status {r.status}",
+        )
+        for r in smoke.results
+    ]
+    split = "; ".join(
+        f"{s.version}: {s.count} ({s.observed:.1%}, 95% {s.low:.1%}-{s.high:.1%}, configured "
+        f"{'not routed' if s.configured is None else f'{s.configured:.1%}'})"
+        for s in smoke.split
+    )
+    unexpected = smoke.unexpected_versions
+    cases.append(
+        Case(
+            name="split by executed version",
+            seconds=0.0,
+            failure=f"versions the alias does not route to ran: {', '.join(unexpected)}\n{split}" if unexpected else "",
+            failure_type="unrouted-version",
+            output=split,
+        )
+    )
+    if error:
+        cases.append(Case(name="smoke run", seconds=0.0, error=error))
+    write_junit(path, suite=f"release smoke {smoke.alias.name}", classname=classname, cases=cases, timestamp=timestamp)

@@ -1,0 +1,191 @@
+"""One guarded, audited alias change: the steps every move (canary, promote, rollback) goes through.
+
+1. the rules (``route_rules``) against the live versions: a refused move makes no call that changes anything;
+2. no CodeDeploy deployment shifting the alias (``--stop-deployment`` stops it with rollback first);
+3. the audit table exists and STS names the caller, so the record can be written;
+4. ``--dry-run`` prints the exact calls and stops; prod asks for confirmation (``confirm``);
+5. ``UpdateAlias`` with the ``RevisionId`` read in step 1: a concurrent change fails, nothing moves;
+6. one audit record; if that write fails after the move, ``AuditWriteError`` says so loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from release_cli.ops import audit_log, deployments
+from release_cli.ops.audit_log import AuditRecord
+from release_cli.ops.caller import caller_arn
+from release_cli.ops.clients import AwsContext, aws_call, error_code
+from release_cli.ops.confirm import confirm
+from release_cli.ops.errors import AuditWriteError, RefusedError
+from release_cli.ops.lambda_reads import AliasState, Version, alias_from_api, get_alias, list_versions
+from release_cli.ops.route_rules import Route, check_route
+from release_cli.ops.target import Target
+from release_cli.version import project_version
+
+
+@dataclass(frozen=True)
+class MoveOptions:
+    """The options every change shares."""
+
+    reason: str = ""
+    dry_run: bool = False
+    yes: bool = False
+    stop_deployment: bool = False
+
+
+@dataclass
+class MoveResult:
+    """What happened (or, on a dry run, would happen)."""
+
+    alias: str
+    action: str
+    before: AliasState
+    route: Route
+    changed: bool
+    dry_run: bool
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    record: AuditRecord | None = None
+    stopped_deployments: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "alias": self.alias,
+            "action": self.action,
+            "from": {"version": self.before.version, "weights": self.before.weights},
+            "to": {"version": self.route.version, "weights": self.route.weights},
+            "changed": self.changed,
+            "dryRun": self.dry_run,
+            "calls": self.calls,
+            "audit": self.record.to_json() if self.record else None,
+            "stoppedDeployments": self.stopped_deployments,
+        }
+
+
+def move_alias(
+    ctx: AwsContext,
+    target: Target,
+    *,
+    before: AliasState,
+    route: Route,
+    action: str,
+    options: MoveOptions,
+    versions: list[Version] | None = None,
+    ask: Callable[..., None] = confirm,
+) -> MoveResult:
+    """Move ``before.name`` to ``route`` under every guarantee above; raises ``OpsError`` subclasses."""
+    alias, function = before.name, target.function
+    check_route(alias, route, versions if versions is not None else list_versions(ctx, function))
+    result = MoveResult(alias=alias, action=action, before=before, route=route, changed=False, dry_run=options.dry_run)
+    if route.version == before.version and route.weights == before.weights:
+        return result
+    live = deployments.live_deployments(ctx, function=function, alias=alias, stack=target.stack_name)
+    if live and not options.stop_deployment:
+        ids = ", ".join(f"{d.deployment_id} ({d.status})" for d in live)
+        raise RefusedError(
+            f"alias {alias} is being shifted by CodeDeploy deployment {ids}; nothing was changed. "
+            f"Wait for it to end, or stop it: {live[0].stop_hint()}"
+        )
+    table = target.require_audit_table()
+    audit_log.check_table(ctx, table)
+    record = AuditRecord(
+        who=caller_arn(ctx),
+        at=audit_log.now_iso(),
+        function=function,
+        action=action,
+        alias=alias,
+        stage=target.stage or "",
+        from_version=before.version,
+        from_weights=dict(before.weights),
+        to_version=route.version,
+        to_weights=dict(route.weights),
+        reason=options.reason,
+        tool_version=project_version(),
+        revision_before=before.revision_id,
+    )
+    update = {"FunctionName": function, "Name": alias, **route.request(), "RevisionId": before.revision_id}
+    result.calls = [
+        *(
+            {
+                "call": "codedeploy.StopDeployment",
+                "request": {"deploymentId": d.deployment_id, "autoRollbackEnabled": True},
+            }
+            for d in live
+        ),
+        {"call": "lambda.UpdateAlias", "request": update},
+        {"call": "dynamodb.PutItem", "request": audit_log.put_item_request(table, record)},
+    ]
+    result.record = record
+    if options.dry_run:
+        return result
+    ask(
+        f"{action}: alias {alias} of {function}: {before.describe()} -> {_describe(route)}",
+        stage=target.stage,
+        alias=alias,
+        yes=options.yes,
+    )
+    for deployment in live:
+        status = deployments.stop_and_wait(ctx, deployment)
+        result.stopped_deployments.append(f"{deployment.deployment_id}: {status}")
+    if live:
+        before = get_alias(ctx, function, alias)  # CodeDeploy's rollback moved it: guard the new revision
+        update["RevisionId"] = before.revision_id
+        record = _with(
+            record, from_version=before.version, from_weights=dict(before.weights), revision_before=before.revision_id
+        )
+    after = _update_alias(ctx, update)
+    result.changed = True
+    record = _with(record, revision_after=after.revision_id)
+    result.record = record
+    try:
+        audit_log.write_record(ctx, table, record)
+    except Exception as err:  # any failure here is reported loudly, never swallowed
+        raise AuditWriteError(_unaudited_message(table, record, err)) from None
+    return result
+
+
+def _update_alias(ctx: AwsContext, update: dict[str, Any]) -> AliasState:
+    from botocore.exceptions import ClientError
+
+    alias = update["Name"]
+    with aws_call(f"updating alias {alias}"):
+        try:
+            return alias_from_api(ctx.client("lambda").update_alias(**update))
+        except ClientError as err:
+            if error_code(err) == "PreconditionFailedException":
+                raise RefusedError(
+                    f"alias {alias} changed since it was read (RevisionId {update['RevisionId']}): someone or "
+                    "something else moved it; nothing was changed. Run release status and decide again"
+                ) from None
+            raise
+
+
+def _with(record: AuditRecord, **changes: Any) -> AuditRecord:
+    from dataclasses import replace
+
+    return replace(record, **changes)
+
+
+def _describe(route: Route) -> str:
+    return AliasState(name="", version=route.version, weights=route.weights).describe()
+
+
+def _unaudited_message(table: str, record: AuditRecord, err: Exception) -> str:
+    item = json.dumps(audit_log.to_item(record))
+    return (
+        f"ALIAS {record.alias} MOVED ({record.from_version} -> {record.to_version}) BUT ITS AUDIT RECORD WAS NOT "
+        f"WRITTEN: {err}\nThe alias change stands. Record it by hand so the trail (and rollback) knows:\n"
+        f"  aws dynamodb put-item --table-name {table} --item '{item}'"
+    )
+
+
+def print_calls(calls: list[dict[str, Any]]) -> None:
+    """A dry run's plan, one call per block, exactly as it would be sent."""
+    print("dry run: these calls would be made, in this order (nothing was changed):", file=sys.stdout)
+    for call in calls:
+        print(f"  {call['call']}", file=sys.stdout)
+        print("    " + json.dumps(call["request"], sort_keys=True), file=sys.stdout)

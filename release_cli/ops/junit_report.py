@@ -1,0 +1,59 @@
+"""JUnit XML for a smoke run, in the shape CodeBuild and GitHub's test-report actions read.
+
+One ``<testsuite>`` per run inside ``<testsuites>``, one ``<testcase>`` per invocation
+(``classname`` = function:alias, ``name`` = event and run number) with ``time`` in seconds, a
+``<failure message=... type=...>`` with the details on a mismatch, plus one testcase for the split
+(failing when a version the alias does not route to ran). Counts (tests, failures, errors,
+skipped) are on both elements; CodeBuild's JUnit parser and dorny/test-reporter and
+mikepenz/action-junit-report need no more than this.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    seconds: float
+    failure: str = ""
+    failure_type: str = "mismatch"
+    output: str = ""
+    error: str = ""
+    """The case could not run (an AWS error): reported as ``<error>``, counted under ``errors``."""
+
+
+def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], timestamp: str) -> None:
+    failures = sum(1 for case in cases if case.failure)
+    errors = sum(1 for case in cases if case.error)
+    total_time = f"{sum(case.seconds for case in cases):.3f}"
+    counts = {
+        "tests": str(len(cases)),
+        "failures": str(failures),
+        "errors": str(errors),
+        "skipped": "0",
+        "time": total_time,
+    }
+    root = ET.Element("testsuites", {"name": suite, **counts})
+    testsuite = ET.SubElement(root, "testsuite", {"name": suite, "timestamp": timestamp, **counts})
+    for case in cases:
+        element = ET.SubElement(
+            testsuite, "testcase", {"classname": classname, "name": case.name, "time": f"{case.seconds:.3f}"}
+        )
+        if case.failure:
+            first_line = case.failure.splitlines()[0] if case.failure else ""
+            failure = ET.SubElement(element, "failure", {"message": first_line[:500], "type": case.failure_type})
+            failure.text = case.failure
+        if case.error:
+            error = ET.SubElement(element, "error", {"message": case.error.splitlines()[0][:500], "type": "aws-error"})
+            error.text = case.error
+        if case.output:
+            ET.SubElement(element, "system-out").text = case.output
+    ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    ET.ElementTree(root).write(temporary, encoding="utf-8", xml_declaration=True)
+    temporary.replace(path)

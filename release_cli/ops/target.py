@@ -1,0 +1,82 @@
+"""Which function and audit table a command acts on: from the stage's deployed stack, or named.
+
+``--stage S`` reads the stack ``version-demo-<S>``'s outputs (``FunctionName``, ``AuditTableName``,
+``NewVersion``); when the stack does not exist (not deployed, or an endpoint without CloudFormation)
+it falls back to the names ``service_model.naming`` gives the stage, and says so. ``--function`` and
+``--audit-table`` name them explicitly instead and win over both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from release_cli.ops.clients import AwsContext, aws_call, error_code
+from release_cli.ops.errors import OpsError
+from service_model import naming
+
+
+@dataclass(frozen=True)
+class Target:
+    """The function (and its audit table) a command acts on, and where the names came from."""
+
+    function: str
+    audit_table: str | None
+    stage: str | None = None
+    stack_name: str | None = None
+    stack_found: bool = False
+    outputs: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def stack_version(self) -> str | None:
+        """The version the deployed stack published last (its ``NewVersion`` output), if known."""
+        return self.outputs.get("NewVersion")
+
+    def require_audit_table(self) -> str:
+        if not self.audit_table:
+            raise OpsError(
+                f"no audit table for {self.function}: give --audit-table NAME, or --stage S to use the stage's"
+            )
+        return self.audit_table
+
+
+def resolve_target(
+    ctx: AwsContext, *, stage: str | None, function: str | None = None, audit_table: str | None = None
+) -> Target:
+    """The target for ``--stage``/``--function``/``--audit-table``; an ``OpsError`` when neither names one."""
+    if not stage:
+        if not function:
+            raise OpsError("name the function: give --stage S (dev, staging, prod) or --function NAME")
+        return Target(function=function, audit_table=audit_table, source="--function")
+    stack = naming.stack_name(stage)
+    outputs, found = stack_outputs(ctx, stack)
+    source = f"stack {stack} outputs" if found else f"stage {stage} names (stack {stack} not found)"
+    return Target(
+        function=function or outputs.get("FunctionName") or naming.function_name(stage),
+        audit_table=audit_table or outputs.get("AuditTableName") or naming.table_name(stage, "audit"),
+        stage=stage,
+        stack_name=stack,
+        stack_found=found,
+        outputs=outputs,
+        source=source,
+    )
+
+
+def stack_outputs(ctx: AwsContext, stack_name: str) -> tuple[dict[str, str], bool]:
+    """The stack's outputs by key, and whether the stack exists (a missing stack is not an error here)."""
+    from botocore.exceptions import ClientError
+
+    client = ctx.client("cloudformation")
+    with aws_call(f"reading the outputs of stack {stack_name}"):
+        try:
+            stacks = client.describe_stacks(StackName=stack_name)["Stacks"]
+        except ClientError as err:
+            if error_code(err) == "ValidationError" and "does not exist" in str(err):
+                return {}, False
+            raise
+    return _outputs(stacks[0] if stacks else {}), bool(stacks)
+
+
+def _outputs(stack: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: str(o.get("OutputValue", "")) for o in stack.get("Outputs", []) if "OutputKey" in o}

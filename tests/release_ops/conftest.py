@@ -1,0 +1,169 @@
+"""Fixtures for the release-operation tests: a function with published versions and aliases and an
+audit table (PK/SK, as the stack builds it) on the session's moto server, and an in-process CLI runner.
+
+Every test gets its own function and table names: the moto server lives for the whole session.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from release_cli.cli import main
+
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``release <argv...>`` in-process and capture its exit code and output."""
+
+    def run(*argv: str) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return CliResult(code=code, out=captured.out, err=captured.err)
+
+    return run
+
+
+@pytest.fixture
+def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """boto3 pointed at moto through the standard ``AWS_ENDPOINT_URL`` (what the CLI honours)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    return moto_endpoint
+
+
+def code_zip(marker: str) -> bytes:
+    """A deployment package whose content (and so CodeSha256) differs per marker."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # fixed timestamp: the same marker gives the same SHA-256
+        entry = zipfile.ZipInfo("handler.py", date_time=(2024, 1, 1, 0, 0, 0))
+        archive.writestr(entry, f"VERSION = {marker!r}\ndef handler(event, context):\n    return {{}}\n")
+    return buffer.getvalue()
+
+
+@dataclass
+class Lab:
+    """One function with published versions, its aliases and an audit table, on moto."""
+
+    function: str
+    table: str
+    role: str
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lam(self) -> Any:
+        return self.clients["lambda"]
+
+    @property
+    def ddb(self) -> Any:
+        return self.clients["dynamodb"]
+
+    def publish(self, marker: str, *, description: str = "", role: str | None = None) -> str:
+        """Change the code (and role), publish, return the new version number."""
+        if role:
+            self.lam.update_function_configuration(FunctionName=self.function, Role=role)
+        self.lam.update_function_code(FunctionName=self.function, ZipFile=code_zip(marker))
+        return str(self.lam.publish_version(FunctionName=self.function, Description=description)["Version"])
+
+    def alias(self, name: str, version: str, weights: dict[str, float] | None = None) -> None:
+        routing = {"AdditionalVersionWeights": weights or {}}
+        self.lam.create_alias(FunctionName=self.function, Name=name, FunctionVersion=version, RoutingConfig=routing)
+
+    def state(self, name: str) -> tuple[str, dict[str, float]]:
+        raw = self.lam.get_alias(FunctionName=self.function, Name=name)
+        return raw["FunctionVersion"], dict((raw.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {})
+
+    def versions(self) -> list[str]:
+        raw = self.lam.list_versions_by_function(FunctionName=self.function)["Versions"]
+        return [v["Version"] for v in raw if v["Version"] != "$LATEST"]
+
+    def audit_items(self) -> list[dict[str, Any]]:
+        return self.ddb.scan(TableName=self.table)["Items"]
+
+    def target_args(self) -> list[str]:
+        return ["--function", self.function, "--audit-table", self.table]
+
+
+def new_lab(prefix: str = "fn") -> Lab:
+    import boto3
+
+    suffix = uuid.uuid4().hex[:8]
+    clients = {name: boto3.client(name, region_name=REGION) for name in ("lambda", "dynamodb", "iam")}
+    role = clients["iam"].create_role(RoleName=f"role-{suffix}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lab = Lab(function=f"{prefix}-{suffix}", table=f"audit-{suffix}", role=role, clients=clients)
+    clients["lambda"].create_function(
+        FunctionName=lab.function, Runtime="python3.13", Role=role, Handler="handler.handler",
+        Code={"ZipFile": code_zip("initial")},
+    )  # fmt: skip
+    clients["dynamodb"].create_table(
+        TableName=lab.table,
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "PK", "AttributeType": "S"},
+            {"AttributeName": "SK", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return lab
+
+
+@pytest.fixture
+def lab(aws_env: str) -> Lab:
+    """The seed's set-up: versions 1 and 2, prod -> 1, staging -> 2, dev -> $LATEST."""
+    lab = new_lab()
+    lab.publish("v1", description="v1.0.0")
+    lab.publish("v2", description="v1.1.0")
+    lab.alias("prod", "1")
+    lab.alias("staging", "2")
+    lab.alias("dev", "$LATEST")
+    return lab
+
+
+@pytest.fixture
+def stage_stack(aws_env: str) -> Any:
+    """Deploys a stand-in ``version-demo-<stage>`` stack whose outputs name a lab's function and table
+    (moto skips Lambda aliases in templates, so only the outputs the CLI reads are real); deleted after."""
+    import boto3
+
+    from service_model import naming
+
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    created: list[str] = []
+
+    def deploy(stage: str, lab: Lab, new_version: str) -> str:
+        name = naming.stack_name(stage)
+        outputs = {"FunctionName": lab.function, "AuditTableName": lab.table, "NewVersion": new_version}
+        template = {
+            "Resources": {"Marker": {"Type": "AWS::SNS::Topic"}},
+            "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+        }
+        cloudformation.create_stack(StackName=name, TemplateBody=json.dumps(template))
+        created.append(name)
+        return name
+
+    yield deploy
+    for name in created:
+        cloudformation.delete_stack(StackName=name)

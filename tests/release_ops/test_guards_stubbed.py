@@ -1,0 +1,197 @@
+"""What moto cannot do, tested with botocore's Stubber and responses shaped like Lambda's and CodeDeploy's.
+
+moto keeps an alias's RevisionId unchanged and never answers PreconditionFailedException (FACTS),
+has no StopDeployment, and returns every version in one page: so the RevisionId conflict, stopping a
+deployment, a failed audit write after the move and multi-page listings use stubbed clients here,
+with the rest of each step on the moto server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from release_cli.ops import lambda_reads
+from release_cli.ops.alias_move import MoveOptions, move_alias
+from release_cli.ops.clients import AwsContext
+from release_cli.ops.errors import EXIT_INPUT, EXIT_REFUSED, AuditWriteError, RefusedError
+from release_cli.ops.lambda_reads import AliasState, Version
+from release_cli.ops.route_rules import Route
+from release_cli.ops.target import Target
+from tests.release_ops.conftest import REGION, Lab
+
+
+def _versions(role: str, *numbers: str) -> list[Version]:
+    return [Version(number=n, description="", code_sha256=f"sha{n}", code_size=100, last_modified="", role=role)
+            for n in numbers]  # fmt: skip
+
+
+def _target(lab: Lab) -> Target:
+    return Target(function=lab.function, audit_table=lab.table)
+
+
+def _no_confirm(*_: Any, **__: Any) -> None:
+    return None
+
+
+def test_a_concurrent_change_is_refused_by_revision_id_and_nothing_is_recorded(lab: Lab) -> None:
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("lambda", region_name=REGION)
+    stub = Stubber(stubbed)
+    stub.add_client_error(
+        "update_alias",
+        service_error_code="PreconditionFailedException",
+        service_message="The RevisionId provided does not match the latest RevisionId for the Lambda function.",
+        http_status_code=412,
+        expected_params={"FunctionName": lab.function, "Name": "staging", "FunctionVersion": "2",
+                         "RoutingConfig": {"AdditionalVersionWeights": {"1": 0.1}}, "RevisionId": "rev-read"},
+    )  # fmt: skip
+    ctx.use("lambda", stubbed)
+    before = AliasState(name="staging", version="2", revision_id="rev-read")
+    with stub, pytest.raises(RefusedError) as refused:
+        move_alias(ctx, _target(lab), before=before, route=Route("2", {"1": 0.1}), action="canary",
+                   options=MoveOptions(), versions=_versions("r", "1", "2"), ask=_no_confirm)  # fmt: skip
+    assert "changed since it was read" in str(refused.value)
+    assert refused.value.exit_code == EXIT_REFUSED
+    stub.assert_no_pending_responses()
+    assert lab.audit_items() == []
+    assert lab.state("staging") == ("2", {})
+
+
+def test_audit_write_failure_after_the_move_is_loud_and_non_zero(lab: Lab) -> None:
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("dynamodb", region_name=REGION)
+    stub = Stubber(stubbed)
+    stub.add_response("describe_table", {"Table": {"TableName": lab.table}}, {"TableName": lab.table})
+    stub.add_client_error("put_item", service_error_code="AccessDeniedException", service_message="no PutItem")
+    ctx.use("dynamodb", stubbed)
+    before = lambda_reads.get_alias(ctx, lab.function, "prod")
+    with stub, pytest.raises(AuditWriteError) as failed:
+        move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote", options=MoveOptions(),
+                   ask=_no_confirm)  # fmt: skip
+    message = str(failed.value)
+    assert "MOVED" in message and "NOT WRITTEN" in message and "aws dynamodb put-item" in message
+    assert failed.value.exit_code == EXIT_INPUT
+    assert lab.state("prod") == ("2", {})  # the move stands, and the message says so
+
+
+def test_stop_deployment_stops_with_rollback_then_moves(lab: Lab) -> None:
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("codedeploy", region_name=REGION)
+    stub = Stubber(stubbed)
+    appspec = {"version": 0.0, "Resources": [{"fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Name": lab.function, "Alias": "prod", "CurrentVersion": "1", "TargetVersion": "2"}}}]}  # fmt: skip
+    info = {"deploymentId": "d-ABC123", "status": "InProgress", "computePlatform": "Lambda",
+            "applicationName": "app", "deploymentGroupName": "group",
+            "revision": {"revisionType": "AppSpecContent",
+                         "appSpecContent": {"content": json.dumps(appspec)}}}  # fmt: skip
+    stub.add_response("list_deployments", {"deployments": ["d-ABC123"]}, {"includeOnlyStatuses": ANY})
+    stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-ABC123"]})
+    ctx.use("codedeploy", stubbed)
+    before = lambda_reads.get_alias(ctx, lab.function, "prod")
+    with stub:
+        with pytest.raises(RefusedError) as refused:
+            move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote", options=MoveOptions(),
+                       ask=_no_confirm)  # fmt: skip
+        assert "d-ABC123" in str(refused.value) and "--stop-deployment" in str(refused.value)
+        assert lab.state("prod") == ("1", {})
+        stub.add_response("list_deployments", {"deployments": ["d-ABC123"]}, {"includeOnlyStatuses": ANY})
+        stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-ABC123"]})
+        stub.add_response(
+            "stop_deployment", {"status": "Pending"}, {"deploymentId": "d-ABC123", "autoRollbackEnabled": True}
+        )
+        stub.add_response(
+            "get_deployment", {"deploymentInfo": {**info, "status": "Stopped"}}, {"deploymentId": "d-ABC123"}
+        )
+        result = move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote",
+                            options=MoveOptions(stop_deployment=True), ask=_no_confirm)  # fmt: skip
+    stub.assert_no_pending_responses()
+    assert result.stopped_deployments == ["d-ABC123: Stopped"]
+    assert lab.state("prod") == ("2", {})
+    assert len(lab.audit_items()) == 1
+
+
+def test_versions_are_read_page_by_page() -> None:
+    """ListVersionsByFunction gives at most 50 a page; 120 versions are three calls, not 120."""
+    ctx = AwsContext(region=REGION)
+    stubbed = boto3.client("lambda", region_name=REGION)
+    stub = Stubber(stubbed)
+    numbers = [str(n) for n in range(1, 121)]
+    pages = [numbers[i : i + 50] for i in range(0, 120, 50)]
+    marker = None
+    for index, page in enumerate(pages):
+        entries = [{"Version": n, "CodeSha256": f"sha{n}", "CodeSize": 10, "Description": f"v{n}"} for n in page]
+        if index == 0:
+            entries.insert(0, {"Version": "$LATEST", "CodeSize": 10})
+        response: dict[str, Any] = {"Versions": entries}
+        if index < len(pages) - 1:
+            response["NextMarker"] = f"m{index}"
+        params: dict[str, Any] = {"FunctionName": "fn", "MaxItems": 50}
+        if marker:
+            params["Marker"] = marker
+        stub.add_response("list_versions_by_function", response, params)
+        marker = response.get("NextMarker")
+    ctx.use("lambda", stubbed)
+    with stub:
+        versions = lambda_reads.list_versions(ctx, "fn")
+    assert [v.number for v in versions] == numbers
+    assert ctx.calls == ["lambda.ListVersionsByFunction"] * 3
+
+
+@pytest.mark.parametrize("style", ["json", "yaml", "unreadable"])
+def test_a_deployment_is_matched_by_its_appspec_json_or_yaml(style: str) -> None:
+    """CodeDeploy's AppSpecContent is JSON or YAML (API reference); an unreadable one counts when its
+    application is named after the stage's stack (CDK names it so)."""
+    from release_cli.ops.deployments import live_deployments
+
+    content = {
+        "json": json.dumps({"version": 0.0, "Resources": [{"fn": {"Type": "AWS::Lambda::Function",
+                            "Properties": {"Name": "prod-fn", "Alias": "live", "CurrentVersion": "3",
+                                           "TargetVersion": "4"}}}]}),
+        "yaml": "version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n"
+                "        Name: prod-fn\n        Alias: live\n        CurrentVersion: '3'\n        TargetVersion: '4'\n",
+        "unreadable": "{not: [valid",
+    }[style]  # fmt: skip
+    info = {"deploymentId": "d-1", "status": "InProgress", "computePlatform": "Lambda",
+            "applicationName": "version-demo-prod-RolloutLiveApplication-X", "deploymentGroupName": "g",
+            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": content}}}  # fmt: skip
+    client = boto3.client("codedeploy", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("codedeploy", client)
+    with Stubber(client) as stub:
+        for _ in range(2):
+            stub.add_response("list_deployments", {"deployments": ["d-1"]}, {"includeOnlyStatuses": ANY})
+            stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-1"]})
+        found = live_deployments(ctx, function="prod-fn", alias="live", stack="version-demo-prod")
+        other_alias = live_deployments(ctx, function="prod-fn", alias="other", stack="version-demo-staging")
+    assert [d.deployment_id for d in found] == ["d-1"]
+    assert other_alias == []
+    if style != "unreadable":
+        assert (found[0].current_version, found[0].target_version) == ("3", "4")
+
+
+def test_prune_skips_a_version_an_alias_took_meanwhile() -> None:
+    """AWS answers ResourceConflictException for a version an alias references (FACTS; moto deletes it):
+    prune skips it and goes on; a version the fresh alias read shows in use is never even asked for."""
+    from release_cli.commands.prune import _delete
+
+    client = boto3.client("lambda", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("lambda", client)
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "delete_function",
+            service_error_code="ResourceConflictException",
+            service_message="Unable to delete version because the following aliases reference it: [prod]",
+            http_status_code=409,
+            expected_params={"FunctionName": "fn", "Qualifier": "2"},
+        )
+        stub.add_response("delete_function", {}, {"FunctionName": "fn", "Qualifier": "3"})
+        deleted, skipped = _delete(ctx, "fn", ["1", "2", "3"], in_use={"1"})
+        stub.assert_no_pending_responses()
+    assert deleted == ["3"]
+    assert skipped[0].startswith("1: an alias points to it") and "[prod]" in skipped[1]

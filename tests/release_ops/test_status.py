@@ -1,0 +1,117 @@
+"""release status against moto: every version over more than one page's worth, aliases, unused
+versions, deployments, and drift from stages.toml with --pin."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import boto3
+from botocore.stub import Stubber
+
+from release_cli.ops.clients import AwsContext
+from release_cli.ops.lambda_reads import code_storage
+from release_cli.ops.target import resolve_target
+from service_model import naming
+from service_model.project import project_root
+from tests.release_ops.conftest import REGION, Lab, new_lab
+
+
+def test_status_lists_more_than_a_page_of_versions(aws_env: str, run_cli) -> None:
+    lab = new_lab()
+    numbers = [lab.publish(f"code {n}", description=f"v1.{n}.0") for n in range(60)]
+    lab.alias("prod", numbers[-2], {numbers[-1]: 0.1})
+    lab.alias("staging", numbers[-1])
+    result = run_cli("status", "--function", lab.function, "--json")
+    assert result.code == 0, result.err
+    document = result.json()
+    assert [v["version"] for v in document["versions"]] == numbers  # all 60, oldest first, no $LATEST
+    assert document["versions"][-1]["aliases"] == ["prod", "staging"]
+    assert document["versions"][-1]["description"] == "v1.59.0"
+    assert len(document["versions"][0]["codeSha256"]) == 44  # base64 SHA-256 as Lambda gives it
+    assert document["unusedVersions"] == numbers[:-2]
+    assert {a["name"]: (a["version"], a["weights"]) for a in document["aliases"]} == {
+        "prod": (numbers[-2], {numbers[-1]: 0.1}),
+        "staging": (numbers[-1], {}),
+    }
+    assert document["codeStorage"]["usedBytes"] is None  # moto has no GetAccountSettings: a note, not a failure
+    assert document["driftChecked"] is False
+    text = run_cli("status", "--function", lab.function)
+    assert text.code == 0 and "versions: 60 published, newest 20 shown" in text.out
+
+
+def test_code_storage_reads_get_account_settings() -> None:
+    """moto has no GetAccountSettings: a recorded response (Stubber) stands in for Lambda's."""
+    ctx = AwsContext(region=REGION)
+    client = boto3.client("lambda", region_name=REGION)
+    with Stubber(client) as stub:
+        stub.add_response(
+            "get_account_settings",
+            {
+                "AccountLimit": {"TotalCodeSize": 80530636800},
+                "AccountUsage": {"TotalCodeSize": 1234567, "FunctionCount": 3},
+            },
+        )
+        ctx.use("lambda", client)
+        storage = code_storage(ctx)
+    assert (storage.used_bytes, storage.limit_bytes) == (1234567, 80530636800)
+
+
+def test_stage_resolves_names_from_stack_outputs_or_falls_back(lab: Lab, stage_stack) -> None:
+    ctx = AwsContext(region=REGION)
+    fallback = resolve_target(ctx, stage="staging")
+    assert (fallback.function, fallback.audit_table) == (naming.function_name("staging"), "staging-version-demo-audit")
+    assert not fallback.stack_found and "not found" in fallback.source
+    stage_stack("staging", lab, "2")
+    target = resolve_target(ctx, stage="staging")
+    assert (target.function, target.audit_table, target.stack_version) == (lab.function, lab.table, "2")
+    explicit = resolve_target(ctx, stage="staging", function="other", audit_table="t")
+    assert (explicit.function, explicit.audit_table) == ("other", "t")
+
+
+def _stages_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "stages.toml"
+    shutil.copy(project_root() / "stages.toml", copy)
+    return copy
+
+
+def test_drift_after_an_emergency_move_and_pin(lab: Lab, stage_stack, run_cli, tmp_path: Path) -> None:
+    stages = _stages_copy(tmp_path)
+    stage_stack("staging", lab, "2")  # stages.toml: staging -> "new", the stack published 2
+    clean = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
+    assert clean.code == 0, clean.err
+    drift = {d["alias"]: d for d in clean.json()["drift"]}
+    assert set(drift) == {"prod", "dev"}  # the lab's extra aliases are not declared for staging
+    assert {d["kind"] for d in drift.values()} == {"undeclared"}
+
+    assert run_cli("rollback", "--stage", "staging", "--alias", "staging", "--to", "1").code == 0
+    moved = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
+    assert moved.code == 1
+    (staging,) = [d for d in moved.json()["drift"] if d["alias"] == "staging"]
+    assert staging["kind"] == "moved" and staging["toml"] == ["target = 1"] and staging["pinnable"]
+    text = run_cli("status", "--stage", "staging", "--stages-file", stages)
+    assert "set in alias 'staging': target = 1" in text.out
+
+    before = stages.read_text()
+    pinned = run_cli("status", "--stage", "staging", "--stages-file", stages, "--pin")
+    assert pinned.code == 0, pinned.err
+    after = stages.read_text()
+    assert after.replace("target = 1", 'target = "new"', 1) == before  # one line changed, comments kept
+    staging_aliases = tomllib.loads(after)["stages"]["staging"]["aliases"]
+    assert staging_aliases[0]["target"] == 1 and staging_aliases[0]["rollout"] == "Linear10PercentEvery1Minute"
+    again = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
+    assert again.code == 0
+
+
+def test_pin_refuses_a_static_weight_beside_a_rollout_and_writes_nothing(
+    lab: Lab, stage_stack, run_cli, tmp_path: Path
+) -> None:
+    stages = _stages_copy(tmp_path)
+    stage_stack("staging", lab, "2")
+    assert run_cli("canary", "--stage", "staging", "--alias", "staging", "--version", "1", "--weight", "0.2").code == 0
+    before = stages.read_text()
+    result = run_cli("status", "--stage", "staging", "--stages-file", stages, "--pin")
+    assert result.code == 2
+    assert "cannot pin alias staging" in result.err and "release promote" in result.err
+    assert stages.read_text() == before
