@@ -44,7 +44,7 @@ class RoutingLambda:
         if weights and next(self._counter) % round(1 / next(iter(weights.values()))) == 0:
             version = next(iter(weights))
         body = {"message": "ok", "version": f"{version}.0.0", "functionVersion": version, "action": "status",
-                "error": "order ORD-2024-001 not found"}  # fmt: skip
+                "error": "order ORD-DOES-NOT-EXIST not found"}  # fmt: skip
         payload = json.dumps({"statusCode": 404, "body": json.dumps(body)}).encode()
         return {
             "StatusCode": 200,
@@ -73,7 +73,7 @@ def test_lab_parts_two_and_three(lab: Lab, run_cli, monkeypatch: pytest.MonkeyPa
     # Part III step 02: run the test event at least 10 times and watch the split
     events = tmp_path / "events"
     events.mkdir()
-    shutil.copy(project_root() / "test_events" / "GetOrderStatus.json", events)
+    shutil.copy(project_root() / "test_events" / "GetOrderStatusUnknown.json", events)
     ctx = AwsContext(region=REGION)
     ctx.use("lambda", RoutingLambda(ctx.client("lambda")))
     monkeypatch.setattr(smoke_command, "context_for", lambda _args: ctx)

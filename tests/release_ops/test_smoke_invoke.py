@@ -27,9 +27,9 @@ from service_model.project import project_root
 from tests.release_ops.conftest import REGION
 
 FUNCTION = "prod-VersionedOrderAPI"
-EVENTS = ("GetOrderStatus", "UnknownAction", "CreateOrderEmptyItems")  # the last is not production-safe
+EVENTS = ("GetOrderStatusUnknown", "UnknownAction", "CreateOrderEmptyItems")  # the last is not production-safe
 RESPONSES = {
-    "GetOrderStatus": (404, {"action": "status", "error": "order ORD-2024-001 not found"}),
+    "GetOrderStatusUnknown": (404, {"action": "status", "error": "order ORD-DOES-NOT-EXIST not found"}),
     "UnknownAction": (400, {"action": "delete", "errors": [
         {"field": "action", "problem": 'must be one of create, status, got "delete"'}]}),
 }  # fmt: skip
@@ -75,7 +75,7 @@ def stubbed_context(monkeypatch: pytest.MonkeyPatch, module: Any, alias: dict[st
 
 def expect_invokes(stub: Stubber, versions: list[str], *, broken: str = "") -> None:
     for version in versions:
-        for event in ("GetOrderStatus", "UnknownAction"):
+        for event in ("GetOrderStatusUnknown", "UnknownAction"):
             status = 500 if (event == broken and version == versions[-1]) else None
             stub.add_response("invoke", recorded(event, version, status=status),
                               {"FunctionName": FUNCTION, "Qualifier": "prod", "InvocationType": "RequestResponse",
@@ -94,13 +94,13 @@ def test_smoke_runs_only_production_safe_events_and_writes_junit(
     stub.assert_no_pending_responses()  # CreateOrderEmptyItems (not production-safe) was never invoked
     document = result.json()
     assert [(r["event"], r["executedVersion"], r["matched"]) for r in document["results"]] == [
-        ("GetOrderStatus", "2", True), ("UnknownAction", "2", True)]  # fmt: skip
+        ("GetOrderStatusUnknown", "2", True), ("UnknownAction", "2", True)]  # fmt: skip
     root = ET.parse(report).getroot()
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     assert suite.get("tests") == "3" and suite.get("failures") == "0" and suite.get("errors") == "0"
     names = [case.get("name") for case in suite.findall("testcase")]
-    assert names == ["GetOrderStatus", "UnknownAction", "split by executed version"]
+    assert names == ["GetOrderStatusUnknown", "UnknownAction", "split by executed version"]
     assert all(float(case.get("time", "x")) >= 0 for case in suite.findall("testcase"))
 
 
@@ -169,13 +169,13 @@ def test_wilson_interval_matches_the_textbook_value() -> None:
 
 def test_invoke_prints_the_executed_version(monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
     stub = stubbed_context(monkeypatch, invoke_command, None)
-    stub.add_response("invoke", recorded("GetOrderStatus", "7"),
+    stub.add_response("invoke", recorded("GetOrderStatusUnknown", "7"),
                       {"FunctionName": FUNCTION, "Qualifier": "prod", "InvocationType": "RequestResponse",
                        "Payload": json.dumps({"action": "status"}).encode()})  # fmt: skip
     result = run_cli("invoke", "--payload", '{"action": "status"}', "--function", FUNCTION, "--alias", "prod", "--yes")
     assert result.code == 0, result.err
     assert "executed version: 7" in result.out
-    stub.add_response("invoke", recorded("GetOrderStatus", "7", error="Unhandled"))
+    stub.add_response("invoke", recorded("GetOrderStatusUnknown", "7", error="Unhandled"))
     failed = run_cli("invoke", "--payload", "{}", "--function", FUNCTION, "--alias", "prod", "--yes", "--json")
     assert failed.code == 1
     assert failed.json()["functionError"] == "Unhandled" and failed.json()["executedVersion"] == "7"
@@ -206,12 +206,12 @@ def test_smoke_progress_bar_only_on_a_terminal() -> None:
 
 def test_invoke_a_named_event_judges_the_response(monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
     stub = stubbed_context(monkeypatch, invoke_command, None)
-    stub.add_response("invoke", recorded("GetOrderStatus", "4"))
-    result = run_cli("invoke", "GetOrderStatus", "--function", FUNCTION, "--alias", "prod", "--json")
+    stub.add_response("invoke", recorded("GetOrderStatusUnknown", "4"))
+    result = run_cli("invoke", "GetOrderStatusUnknown", "--function", FUNCTION, "--alias", "prod", "--json")
     assert result.code == 0, result.err  # production-safe: no confirmation needed on prod
     assert result.json()["matched"] and result.json()["executedVersion"] == "4"
-    stub.add_response("invoke", recorded("GetOrderStatus", "4", status=200))
-    mismatch = run_cli("invoke", "GetOrderStatus", "--function", FUNCTION, "--alias", "prod")
+    stub.add_response("invoke", recorded("GetOrderStatusUnknown", "4", status=200))
+    mismatch = run_cli("invoke", "GetOrderStatusUnknown", "--function", FUNCTION, "--alias", "prod")
     assert mismatch.code == 1 and "statusCode: expected 404, got 200" in mismatch.out
     unknown = run_cli("invoke", "NoSuchEvent", "--function", FUNCTION, "--alias", "prod")
     assert unknown.code == 2 and "known:" in unknown.err
@@ -251,7 +251,7 @@ def test_an_aws_error_mid_run_still_writes_a_junit_report(
     monkeypatch: pytest.MonkeyPatch, run_cli, events_dir: Path, tmp_path: Path
 ) -> None:
     stub = stubbed_context(monkeypatch, smoke_command, {"version": "2"})
-    stub.add_response("invoke", recorded("GetOrderStatus", "2"))
+    stub.add_response("invoke", recorded("GetOrderStatusUnknown", "2"))
     stub.add_client_error("invoke", service_error_code="AccessDeniedException", service_message="no InvokeFunction")
     report = tmp_path / "smoke.xml"
     result = run_cli("smoke", "--function", FUNCTION, "--alias", "prod", "--events-dir", events_dir,
@@ -261,4 +261,4 @@ def test_an_aws_error_mid_run_still_writes_a_junit_report(
     assert suite is not None and suite.get("errors") == "1" and suite.get("failures") == "0"
     error = suite.find("testcase[@name='smoke run']/error")
     assert error is not None and "AccessDeniedException" in (error.get("message") or "")
-    assert suite.find("testcase[@name='GetOrderStatus']") is not None
+    assert suite.find("testcase[@name='GetOrderStatusUnknown']") is not None
