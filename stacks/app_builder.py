@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import App, Environment, Stack, Validations
@@ -58,7 +59,7 @@ def build_ci_bootstrap(app: App) -> Stack:
 
 
 def build_pipeline(
-    app: App, *, stages: dict[str, StageConfig] | None = None, environ: dict[str, str] | None = None
+    app: App, *, stages: dict[str, StageConfig] | None = None, environ: Mapping[str, str] | None = None
 ) -> Stack:
     """``--context stage=pipeline``: the delivery pipeline (with every stage inside it), alone in the app.
 
@@ -67,11 +68,11 @@ def build_pipeline(
     """
     from stacks.pipeline_stack import STACK_NAME, PipelineStack
 
-    environ = os.environ if environ is None else environ
+    cli_env: Mapping[str, str] = os.environ if environ is None else environ
     settings = PipelineSettings.from_context(
         app.node.try_get_context,
-        default_account=environ.get("CDK_DEFAULT_ACCOUNT"),
-        default_region=environ.get("CDK_DEFAULT_REGION"),
+        default_account=cli_env.get("CDK_DEFAULT_ACCOUNT"),
+        default_region=cli_env.get("CDK_DEFAULT_REGION"),
     )
     stack = PipelineStack(
         app,

@@ -33,6 +33,10 @@ SELF_MUTATION = (
     "CDK Pipelines' self-mutation step assumes the CDK bootstrap roles (cdk-*-role-*) of the pipeline's "
     "account to update the pipeline stack, and reads any stack's state during `cdk deploy`."
 )
+CROSS_REGION_KEYS = (
+    "The pipeline role encrypts artifacts with each other Region's replication key, which CDK refers to "
+    "by alias (its ARN is unknown to this stack); that key's own policy limits its use to this pipeline."
+)
 NO_ACCESS_LOGS = (
     "The artifact bucket holds only the pipeline's transient artifacts, encrypted with its KMS key and "
     "blocked from public access; CloudTrail records its API use, so server access logs add a bucket for nothing."
@@ -68,6 +72,7 @@ def acknowledge_pipeline_findings(stack: Stack, pipeline: pipelines.CodePipeline
             rules[f"AwsSolutions-IAM5[Resource::{arn}:codebuild:{where}:report-group/{name}-*]"] = BUILD_LOGS
     acknowledge(pipeline, rules)
     acknowledge(bucket, {"AwsSolutions-S1": NO_ACCESS_LOGS})
+    _acknowledge_cross_region(stack, pipeline)
     # The two steps CDK Pipelines adds itself, acknowledged on those steps only.
     assets, update = pipeline.node.find_child("Assets"), pipeline.node.find_child("UpdatePipeline")
     acknowledge(
@@ -85,6 +90,22 @@ def acknowledge_pipeline_findings(stack: Stack, pipeline: pipelines.CodePipeline
             f"AwsSolutions-IAM5[Resource::arn:*:iam::{stack.account}:role/*]": SELF_MUTATION,
         },
     )
+
+
+def _acknowledge_cross_region(stack: Stack, pipeline: pipelines.CodePipeline) -> None:
+    """A stage in another Region gets a support stack with a replication bucket and key (CDK's design)."""
+    supports = pipeline.pipeline.cross_region_support
+    if not supports:
+        return
+    for support in supports.values():
+        bucket = support.replication_bucket
+        acknowledge(bucket, {"AwsSolutions-S1": NO_ACCESS_LOGS})
+        name = stack.resolve(bucket.bucket_name)
+        acknowledge(
+            pipeline.pipeline.role,
+            {f"AwsSolutions-IAM5[Resource::arn:{partition_of(stack)}:s3:::{name}/*]": ARTIFACTS},
+        )
+    acknowledge(pipeline.pipeline.role, {"AwsSolutions-IAM5[Resource::*]": CROSS_REGION_KEYS})
 
 
 def smoke_findings(resources: list[str]) -> dict[str, str]:
