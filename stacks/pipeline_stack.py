@@ -3,7 +3,9 @@
 Source (the GitHub branch, through a CodeConnections connection) -> Synth (the project's set-up, static
 checks and tests with JUnit reports, the offline review of prod, then this app's synth) -> the
 pipeline updates itself -> Dev -> Staging, then ``release smoke`` against the staging alias ->
-a manual approval whose note is the prod review -> Prod, every prod Region in one wave.
+a manual approval whose note is the prod review -> Prod, every prod Region in one wave. In every
+stage, ``release review --change-set`` reads the real change set between CloudFormation's Prepare
+and Deploy, and stops the stage on a change that would lose data.
 
 Each stage deploys to its own account and Region from ``stages.toml`` (``account``, ``region`` or
 ``regions``); a stage that names none goes where the pipeline lives. Cross-account deploys use the
@@ -26,7 +28,7 @@ from constructs import Construct
 from constructs_lib.nag_acknowledgments import acknowledge
 from service_model.naming import PROJECT
 from service_model.stages import StageConfig
-from stacks.ci_settings import CiContextError, PipelineSettings
+from stacks.ci_settings import DEFAULT_QUALIFIER, CiContextError, PipelineSettings
 from stacks.nag_checks import acknowledge_findings
 from stacks.pipeline_nag import acknowledge_pipeline_findings, partition_of, smoke_findings
 from stacks.version_demo_stack import VersionDemoStack
@@ -36,6 +38,9 @@ PIPELINE_OUT = "cdk.out.pipeline"
 REPORTS = "reports"
 PROD_REVIEW = f"{REPORTS}/prod-review.md"
 SMOKED_STAGE = "staging"
+PIPELINE_CHANGE_SET = "PipelineChange"
+"""The change set CDK Pipelines' Prepare action creates and its Deploy action executes."""
+REVIEW_PROFILE = "review"
 APPROVED_STAGE = "prod"
 
 RUNTIMES = {"python": "3.13", "nodejs": "22"}
@@ -148,8 +153,31 @@ class PipelineStack(Stack):
             env = Environment(account=config.account or self.settings.account, region=region)
             stage = ServiceStage(self, stage_id, config=config, env=env)
             post = [self._smoke_step(config, env, stage_id)] if config.name == SMOKED_STAGE else []
-            wave.add_stage(stage, post=post)
+            review = pipelines.StackSteps(stack=stage.stack, change_set=[self._review_step(config, env, stage_id)])
+            wave.add_stage(stage, post=post, stack_steps=[review])
             self.service_stages[config.name].append(stage)
+
+    def _review_step(self, config: StageConfig, env: Environment, stage_id: str) -> pipelines.CodeBuildStep:
+        """``release review --change-set`` between CloudFormation's Prepare and Deploy of the stage's stack:
+        the gate the README runs by hand, on the real change set; exit 1 (data loss) stops the stage.
+
+        It reads the change set in the stage's account through that account's CDK bootstrap lookup
+        role (read-only; ``cdk bootstrap --trust`` lets the pipeline account assume it).
+        """
+        region, account = str(env.region), str(env.account)
+        lookup_role = (
+            f"arn:{partition_of(self)}:iam::{account}:role/cdk-{DEFAULT_QUALIFIER}-lookup-role-{account}-{region}"
+        )
+        review = (
+            f".venv/bin/release review --stage {config.name} --change-set {PIPELINE_CHANGE_SET} "
+            f"--stack-name {config.stack_name} --region {region} --profile {REVIEW_PROFILE}"
+        )
+        return pipelines.CodeBuildStep(
+            f"Review-{stage_id}",
+            input=self.source,
+            commands=["bash scripts/setup.sh", assume_role_profile(REVIEW_PROFILE, lookup_role), review],
+            role_policy_statements=[iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[lookup_role])],
+        )
 
     def _smoke_step(self, config: StageConfig, env: Environment, stage_id: str) -> pipelines.CodeBuildStep:
         """``release smoke`` against the stage's API alias, with the credentials that reach its account."""
@@ -161,13 +189,7 @@ class PipelineStack(Stack):
         )
         commands = ["bash scripts/setup.sh", f"mkdir -p {REPORTS}"]
         if self.settings.smoke_role_arn:
-            profile = (
-                f"[profile smoke]\\nrole_arn = {self.settings.smoke_role_arn}\\ncredential_source = EcsContainer\\n"
-            )
-            commands += [
-                f"mkdir -p ~/.aws && printf {shlex.quote(profile)} >> ~/.aws/config",
-                f"{smoke} --profile smoke",
-            ]
+            commands += [assume_role_profile("smoke", self.settings.smoke_role_arn), f"{smoke} --profile smoke"]
             statements = [iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[self.settings.smoke_role_arn])]
         elif account != self.settings.account:
             raise CiContextError(
@@ -185,6 +207,12 @@ class PipelineStack(Stack):
             role_policy_statements=statements,
             partial_build_spec=codebuild.BuildSpec.from_object({"reports": junit_reports("smoke-tests")}),
         )
+
+
+def assume_role_profile(name: str, role_arn: str) -> str:
+    """A shell command adding AWS profile ``name``: ``role_arn`` assumed with the CodeBuild project's credentials."""
+    profile = f"[profile {name}]\\nrole_arn = {role_arn}\\ncredential_source = EcsContainer\\n"
+    return f"mkdir -p ~/.aws && printf {shlex.quote(profile)} >> ~/.aws/config"
 
 
 def _smoke_permissions(scope: Stack, config: StageConfig, *, account: str, region: str) -> list[iam.PolicyStatement]:

@@ -156,3 +156,40 @@ def test_each_stage_in_the_pipeline_is_the_stack_the_default_synth_builds(pipeli
             actual = json.loads((assembly / stage.stack.template_file).read_text())
             assert types(actual) == expected
             assert stage.stack.stack_name == f"version-demo-{name}"
+
+
+def test_every_stack_is_reviewed_between_its_change_set_and_its_deploy(template, stages):
+    """The README's gate on the real change set: prepare, ``release review --change-set``, then execute."""
+    for stage in ("Dev", "Staging", "Prod"):
+        actions = stages[stage]
+        prepares = [a for a in actions if a["Configuration"].get("ActionMode") == "CHANGE_SET_REPLACE"]
+        assert prepares
+        for prepare in prepares:
+            stack = prepare["Configuration"]["StackName"]
+            prefix = prepare["Name"].removesuffix("Prepare")
+            (review,) = [a for a in actions if a["Name"].startswith(f"{prefix}Review")]
+            (deploy,) = [a for a in actions if a["Name"] == f"{prefix}Deploy"]
+            assert prepare["RunOrder"] < review["RunOrder"] < deploy["RunOrder"]
+            (command,) = [
+                c for c in buildspec(template, review)["phases"]["build"]["commands"] if "release review" in c
+            ]
+            assert f"--change-set {prepare['Configuration']['ChangeSetName']} --stack-name {stack}" in command
+
+
+def test_review_steps_read_through_the_stage_accounts_lookup_role_only(template):
+    """Read-only, and trusted by the pipeline account through ``cdk bootstrap --trust``."""
+    expected = {
+        f"arn:aws:iam::{account}:role/cdk-hnb659fds-lookup-role-{account}-{region}"
+        for account, region in [
+            (PIPELINE_ACCOUNT, PIPELINE_REGION),
+            (STAGING_ACCOUNT, STAGING_REGION),
+            *((PROD_ACCOUNT, region) for region in PROD_REGIONS),
+        ]
+    }
+    assumed = {
+        statement["Resource"]
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Action"] == "sts:AssumeRole" and "lookup-role" in json.dumps(statement["Resource"])
+    }
+    assert assumed == expected
