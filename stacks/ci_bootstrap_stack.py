@@ -67,6 +67,7 @@ class CiBootstrapStack(Stack):
         ]
         stacks = f"arn:{PARTITION}:cloudformation:{REGION}:{ACCOUNT}:stack/{PROJECT}-*/*"
         functions = f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:*-{FUNCTION_BASENAME}*"
+        audit_tables = f"arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/*-{PROJECT}-audit"
         grants = [
             (
                 ["sts:AssumeRole"],
@@ -95,6 +96,12 @@ class CiBootstrapStack(Stack):
                 [functions],
                 "release smoke and status invoke and read every stage's <stage>-VersionedOrderAPI with its "
                 "versions and aliases (function:name:qualifier), which the pattern's trailing * covers.",
+            ),
+            (
+                ["dynamodb:PutItem"],
+                [audit_tables],
+                "release smoke and status record what they did in the stage's <stage>-version-demo-audit table; "
+                "the leading * is the stage.",
             ),
         ]
         for actions, resources, reason in grants:

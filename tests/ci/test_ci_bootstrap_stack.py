@@ -51,7 +51,9 @@ def test_the_role_deploys_only_through_the_cdk_bootstrap_roles(template):
     for resource in assume["Resource"]:
         assert ":role/cdk-hnb659fds-" in json.dumps(resource)
     writes = {a for a in actions if a.split(":")[1].startswith(("Create", "Update", "Delete", "Put", "Execute"))}
-    assert writes == set(), "CloudFormation changes go through the bootstrap deploy role, not this one"
+    assert writes == {"dynamodb:PutItem"}, "stack changes go through the bootstrap deploy role, not this one"
+    (audit,) = [s for s in statements if s["Action"] == "dynamodb:PutItem"]
+    assert json.dumps(audit["Resource"]).endswith(':table/*-version-demo-audit"]]}')
 
 
 def test_an_existing_provider_is_reused_not_created():
