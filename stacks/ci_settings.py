@@ -10,6 +10,7 @@ it accepts, as a bad stage setting does.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,9 @@ DEFAULT_QUALIFIER = "hnb659fds"
 """The CDK bootstrap's default qualifier: its roles are named ``cdk-<qualifier>-<kind>-role-<account>-<region>``."""
 
 APPROVAL_NOTE_LIMIT = 500
-"""CodePipeline's manual approval ``CustomData`` (the note a reviewer reads) holds at most 500 characters."""
+"""Characters of the approval note (``CustomData``). CodePipeline takes at most 1,000 in one action setting
+(``ActionConfigurationValue``); half of that keeps a safe margin and reads at a glance, and the whole
+review is in the Synth step's log."""
 
 _REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 _BRANCH = re.compile(r"[A-Za-z0-9._/-]{1,200}")
@@ -156,7 +159,7 @@ class PipelineSettings:
         }
         if self.smoke_role_arn:
             values["smoke_role_arn"] = self.smoke_role_arn
-        return [f"--context {key}={value}" for key, value in values.items()]
+        return [f"--context {shlex.quote(f'{key}={value}')}" for key, value in values.items()]
 
 
 NO_REVIEW = (
@@ -167,7 +170,7 @@ CUT = "\n[cut: the whole review is in the Synth step's log]"
 
 
 def approval_note(path: Any) -> str:
-    """The manual approval's note: the prod review the synth step wrote, cut to CodePipeline's 500 characters.
+    """The manual approval's note: the prod review the synth step wrote, cut to ``APPROVAL_NOTE_LIMIT`` characters.
 
     The file is text (``release review --format markdown``); the CDK side only reads it, so it stays
     free of the CLI's code. A named file that cannot be read is an error, not a silent empty note.
