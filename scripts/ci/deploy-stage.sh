@@ -7,6 +7,8 @@
 #   4. the stack's outputs (ApiUrl, FunctionName, NewVersion, ...)
 # A commit that changes nothing in the stage makes no change set: the script says so and succeeds.
 # Needs `bash scripts/setup.sh` first and credentials for the stage's account (OIDC, CodeBuild's role).
+# CDK, RELEASE and AWS name the three commands it runs (default: the project's pinned CDK CLI, the
+# project's release CLI, the AWS CLI); the tests replace them with recorders.
 set -euo pipefail
 
 usage() {
@@ -28,7 +30,10 @@ stage=$1
 change_set=${2:-ci-$(date -u +%Y%m%d%H%M%S)}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-if [ ! -x .venv/bin/release ]; then
+cdk=${CDK:-scripts/cdk}
+release=${RELEASE:-.venv/bin/release}
+aws=${AWS:-aws}
+if [ ! -x "$release" ]; then
   echo "error: the project is not set up here; run \`bash scripts/setup.sh\` first" >&2
   exit 2
 fi
@@ -49,18 +54,18 @@ if [ "$region" != "-" ]; then
   export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
 fi
 
-cdk_deploy() { scripts/cdk deploy "$stack" --context stage="$stage" --require-approval never "$@"; }
+cdk_deploy() { "$cdk" deploy "$stack" --context stage="$stage" --require-approval never "$@"; }
 
 echo "== prepare change set $change_set of $stack"
 cdk_deploy --method=prepare-change-set --change-set-name "$change_set"
-if ! aws cloudformation describe-change-set --stack-name "$stack" --change-set-name "$change_set" >/dev/null 2>&1; then
+if ! "$aws" cloudformation describe-change-set --stack-name "$stack" --change-set-name "$change_set" >/dev/null 2>&1; then
   echo "== no change set: $stack already matches this commit"
 else
   echo "== review change set $change_set"
   status=0
-  .venv/bin/release review --stage "$stage" --change-set "$change_set" || status=$?
+  "$release" review --stage "$stage" --change-set "$change_set" || status=$?
   if [ "$status" -ne 0 ]; then
-    aws cloudformation delete-change-set --stack-name "$stack" --change-set-name "$change_set" || true
+    "$aws" cloudformation delete-change-set --stack-name "$stack" --change-set-name "$change_set" || true
     echo "error: the review refused change set $change_set of $stack (deleted it; nothing was deployed)" >&2
     exit "$status"
   fi
@@ -68,4 +73,4 @@ else
   cdk_deploy --method=execute-change-set --change-set-name "$change_set"
 fi
 echo "== outputs of $stack"
-aws cloudformation describe-stacks --stack-name "$stack" --query 'Stacks[0].Outputs' --output table
+"$aws" cloudformation describe-stacks --stack-name "$stack" --query 'Stacks[0].Outputs' --output table
