@@ -8,6 +8,14 @@
 #   4. scripts/main-job.sh
 # Re-running it is safe and fast; a .venv on another Python than the chosen one is rebuilt.
 set -euo pipefail
+case "${1:-}" in
+  -h | --help)
+    echo "usage: bash scripts/setup.sh [release review options]"
+    echo "Set up .venv and the pinned CDK CLI, then synthesize every stage, cfn-lint them and review them"
+    echo "against the baselines (options go to \`release review\`). Exit non-zero if any of it fails."
+    exit 0
+    ;;
+esac
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 started=$SECONDS

@@ -7,6 +7,7 @@ through here, so a stage means the same thing everywhere. Any bad value raises
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,10 +73,16 @@ class StageConfig:
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
     account: str | None = None
     region: str | None = None
+    regions: tuple[str, ...] = ()
+    """Where the delivery pipeline deploys this stage, as one wave (``region`` alone: one place)."""
 
     @property
     def stack_name(self) -> str:
         return naming.stack_name(self.name)
+
+    def deploy_regions(self, fallback: str) -> tuple[str, ...]:
+        """The Regions the pipeline deploys this stage to: ``regions``, else ``region``, else ``fallback``."""
+        return self.regions or ((self.region or fallback),)
 
     @property
     def function_name(self) -> str:
@@ -109,7 +116,8 @@ _SCALAR_KEYS: dict[str, type] = {
     "region": str,
     "api_alias": str,
 }
-_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms"}
+_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "regions"}
+REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 _ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout"}
 _ALARM_KEYS = {f for f in AlarmThresholds.__dataclass_fields__}
 
@@ -185,6 +193,7 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
         aliases=aliases,
         api_alias=api_alias,
         alarms=_parse_alarms(where, merged["alarms"]),
+        regions=_parse_regions(where, merged.get("regions", [])),
         **{k: merged[k] for k in _SCALAR_KEYS if k in merged and k != "api_alias"},
     )
     _check_ranges(where, config)
@@ -230,6 +239,17 @@ def _parse_rollout(where: str, prop: str, raw: Any) -> RolloutSpec | None:
     )
 
 
+def _parse_regions(where: str, raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(region, str) for region in raw):
+        raise StageConfigError(f'{where}: regions must be a list of Region names like ["us-east-1"], got {raw!r}')
+    for region in raw:
+        if not REGION_PATTERN.fullmatch(region):
+            raise StageConfigError(f'{where}: regions: {region!r} is not a Region name like "eu-west-1"')
+    if len(set(raw)) != len(raw):
+        raise StageConfigError(f"{where}: regions lists a Region twice: {raw}")
+    return tuple(raw)
+
+
 def _parse_alarms(where: str, raw: dict[str, Any]) -> AlarmThresholds:
     unknown = set(raw) - _ALARM_KEYS
     if unknown:
@@ -270,6 +290,13 @@ def _check_ranges(where: str, config: StageConfig) -> None:
             f"{where}: deletion_protection = true needs retain_data = true "
             "(a protected table cannot be deleted with the stack)"
         )
+    if config.region is not None and config.regions and config.region not in config.regions:
+        raise StageConfigError(
+            f"{where}: region {config.region!r} must be one of regions ({', '.join(config.regions)}): "
+            "region is where a plain `cdk deploy` goes, regions where the pipeline deploys"
+        )
+    if config.region is not None and not REGION_PATTERN.fullmatch(config.region):
+        raise StageConfigError(f'{where}: region {config.region!r} is not a Region name like "eu-west-1"')
     if config.account is not None and not (config.account.isdigit() and len(config.account) == 12):
         raise StageConfigError(f"{where}: account must be a 12-digit AWS account id, got {config.account!r}")
 

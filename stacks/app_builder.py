@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import App, Environment, Validations
+from aws_cdk import App, Environment, Stack, Validations
 
 from service_model.stages import StageConfig, StageConfigError, load_stages
 from service_model.test_events import TestEventError
+from stacks.ci_settings import CI_BOOTSTRAP, PIPELINE, BootstrapSettings, CiContextError, PipelineSettings
 from stacks.nag_checks import acknowledge_findings, nag_plugins
 from stacks.version_demo_stack import VersionDemoStack
 
@@ -43,15 +46,67 @@ def build_app(
     return built
 
 
-def synth_from_context(app: App) -> int:
-    """What ``app.py`` runs: build the stages the context asks for and synthesize them.
+def build_ci_bootstrap(app: App) -> Stack:
+    """``--context stage=ci-bootstrap``: the GitHub OIDC provider and deploy role, alone in the app."""
+    from stacks.ci_bootstrap_stack import STACK_NAME, CiBootstrapStack
 
-    A bad stage setting or a bad test-event file is the user's to fix: print what is wrong (the
-    stage, key or file and what is allowed) and exit 1, with no traceback and nothing synthesized.
+    settings = BootstrapSettings.from_context(app.node.try_get_context)
+    stack = CiBootstrapStack(
+        app, STACK_NAME, settings=settings, description=f"GitHub OIDC deploy role for {settings.trust.repository}"
+    )
+    Validations.of(app).add_plugins(*nag_plugins(app))
+    return stack
+
+
+def build_pipeline(
+    app: App, *, stages: dict[str, StageConfig] | None = None, environ: Mapping[str, str] | None = None
+) -> Stack:
+    """``--context stage=pipeline``: the delivery pipeline (with every stage inside it), alone in the app.
+
+    The pipeline's account and Region default to what the CDK CLI found in the credentials
+    (``CDK_DEFAULT_ACCOUNT``/``CDK_DEFAULT_REGION``); synth itself never calls AWS.
+    """
+    from stacks.pipeline_stack import STACK_NAME, PipelineStack
+
+    cli_env: Mapping[str, str] = os.environ if environ is None else environ
+    settings = PipelineSettings.from_context(
+        app.node.try_get_context,
+        default_account=cli_env.get("CDK_DEFAULT_ACCOUNT"),
+        default_region=cli_env.get("CDK_DEFAULT_REGION"),
+    )
+    stack = PipelineStack(
+        app,
+        STACK_NAME,
+        settings=settings,
+        stages=stages if stages is not None else load_stages(),
+        env=Environment(account=settings.account, region=settings.region),
+        description="Delivery pipeline of the version demo service: dev, staging (smoke), approval, prod",
+    )
+    Validations.of(app).add_plugins(*nag_plugins(app))
+    return stack
+
+
+def build_from_context(app: App) -> None:
+    """The stacks ``--context stage=...`` asks for: a service stage, every one (no stage), or a CI stack."""
+    stage = app.node.try_get_context("stage")
+    if stage == PIPELINE:
+        build_pipeline(app)
+    elif stage == CI_BOOTSTRAP:
+        build_ci_bootstrap(app)
+    else:
+        build_app(app, stage=stage)
+
+
+def synth_from_context(app: App) -> int:
+    """What ``app.py`` runs: build the stacks the context asks for and synthesize them.
+
+    A bad stage setting, a bad test-event file or a bad CI context value is the user's to fix: print
+    what is wrong (the stage, key or file and what is allowed) and exit 1, with no traceback and
+    nothing synthesized.
     """
     try:
-        build_app(app, stage=app.node.try_get_context("stage"))
-    except (StageConfigError, TestEventError) as err:
+        build_from_context(app)
+    except (StageConfigError, TestEventError, CiContextError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     app.synth()

@@ -1,0 +1,74 @@
+"""``--context stage=ci-bootstrap``: the GitHub OIDC provider and a deploy role only one repository's
+branch can assume, with nothing but what CI needs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.ci.conftest import BRANCH, REPOSITORY, CiSynth
+
+
+def of_type(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r["Type"] == kind]
+
+
+@pytest.fixture(scope="module")
+def template(bootstrap_synth: CiSynth) -> dict[str, Any]:
+    return bootstrap_synth.template()
+
+
+def test_one_provider_for_githubs_issuer_with_sts_as_audience(template):
+    (provider,) = of_type(template, "AWS::IAM::OIDCProvider")
+    assert provider["Properties"] == {
+        "Url": "https://token.actions.githubusercontent.com",
+        "ClientIdList": ["sts.amazonaws.com"],
+    }
+
+
+def test_the_role_trusts_only_the_repositorys_branch(template):
+    (role,) = of_type(template, "AWS::IAM::Role")
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": f"repo:{REPOSITORY}:ref:refs/heads/{BRANCH}",
+        }
+    }
+    assert "StringLike" not in statement["Condition"], "no pattern: exactly one repository and branch"
+    assert set(statement["Principal"]) == {"Federated"}
+
+
+def test_the_role_deploys_only_through_the_cdk_bootstrap_roles(template):
+    (policy,) = of_type(template, "AWS::IAM::Policy")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    actions = [a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+    assert not [a for a in actions if "*" in a], "no wildcard actions"
+    (assume,) = [s for s in statements if s["Action"] == "sts:AssumeRole"]
+    for resource in assume["Resource"]:
+        assert ":role/cdk-hnb659fds-" in json.dumps(resource)
+    writes = {a for a in actions if a.split(":")[1].startswith(("Create", "Update", "Delete", "Put", "Execute"))}
+    assert writes == {"dynamodb:PutItem"}, "stack changes go through the bootstrap deploy role, not this one"
+    (audit,) = [s for s in statements if s["Action"] == "dynamodb:PutItem"]
+    assert json.dumps(audit["Resource"]).endswith(':table/*-version-demo-audit"]]}')
+
+
+def test_an_existing_provider_is_reused_not_created():
+    """An account holds one provider per issuer: with its ARN given, the stack only trusts it (a small stack,
+    synthesized on its own)."""
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from stacks.ci_bootstrap_stack import CiBootstrapStack
+    from stacks.ci_settings import BootstrapSettings
+
+    arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+    context = {"repository": REPOSITORY, "github_oidc_provider_arn": arn}
+    stack = CiBootstrapStack(App(), "Bootstrap", settings=BootstrapSettings.from_context(context.get))
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    assert not [r for r in resources.values() if r["Type"] == "AWS::IAM::OIDCProvider"]
+    (role,) = [r for r in resources.values() if r["Type"] == "AWS::IAM::Role"]
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Federated": arn}

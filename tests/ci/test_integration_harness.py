@@ -1,0 +1,143 @@
+"""The integration tests' own machinery, offline: which stage and outputs they find (moto CloudFormation),
+the one skip reason when there is nothing to test, and how the lab's events become HTTP calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from service_model.test_events import load_events
+from tests.integration.deployment import (
+    HIDDEN_CREDENTIALS,
+    NO_STAGE,
+    HttpRequest,
+    NotTestable,
+    call,
+    chosen_stage,
+    find_deployment,
+    http_request_for,
+)
+
+EVENTS = {event.name: event for event in load_events()}
+
+
+@pytest.fixture
+def session(moto_endpoint, monkeypatch):
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="eu-west-1")
+
+
+def deploy_stack(session, name: str, outputs: dict[str, str]) -> None:
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    session.client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(template))
+
+
+ENVIRON = {"INTEGRATION_STAGE": "staging"}
+
+
+def test_without_a_stage_there_is_one_reason_to_skip():
+    with pytest.raises(NotTestable, match="no deployed stage to test") as caught:
+        chosen_stage({})
+    assert str(caught.value) == NO_STAGE and "--confcutdir=tests/integration" in NO_STAGE
+
+
+def test_a_stage_that_does_not_exist_is_a_usage_error_not_a_skip():
+    with pytest.raises(ValueError, match="INTEGRATION_STAGE='qa' is not a stage"):
+        chosen_stage({"INTEGRATION_STAGE": "qa"})
+
+
+def test_the_offline_suite_hides_credentials_and_says_how_to_run():
+    environ = {**ENVIRON, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    with pytest.raises(NotTestable) as caught:
+        find_deployment(environ)
+    assert str(caught.value) == HIDDEN_CREDENTIALS
+
+
+def test_no_credentials_is_a_skip():
+    import boto3
+    import botocore.session
+
+    empty = botocore.session.Session()
+    empty.get_credentials = lambda: None  # type: ignore[method-assign]
+    with pytest.raises(NotTestable, match="no AWS credentials for version-demo-staging"):
+        find_deployment(ENVIRON, session=boto3.Session(botocore_session=empty, region_name="eu-west-1"))
+
+
+def test_a_stage_not_deployed_is_a_skip_naming_stack_and_region(session):
+    with pytest.raises(NotTestable, match="stack version-demo-staging does not exist in eu-west-1"):
+        find_deployment(ENVIRON, session=session)
+
+
+def test_the_deployed_stages_outputs_are_read_from_its_stack(session):
+    deploy_stack(session, "version-demo-staging", {"ApiUrl": "https://abc.example/", "FunctionName": "f"})
+    deployment = find_deployment(ENVIRON, session=session)
+    assert (deployment.stage, deployment.stack_name, deployment.api_url) == (
+        "staging",
+        "version-demo-staging",
+        "https://abc.example",
+    )
+    session.client("cloudformation").delete_stack(StackName="version-demo-staging")
+
+
+def test_a_stack_without_api_url_fails_instead_of_skipping(session):
+    deploy_stack(session, "version-demo-prod", {"FunctionName": "f"})
+    with pytest.raises(AssertionError, match="has no ApiUrl output"):
+        find_deployment({"INTEGRATION_STAGE": "prod"}, session=session)
+    session.client("cloudformation").delete_stack(StackName="version-demo-prod")
+
+
+def test_the_labs_console_events_become_the_apis_routes():
+    create = http_request_for(EVENTS["CreateOrderValid"])
+    assert create is not None and (create.method, create.path) == ("POST", "/orders")
+    assert json.loads(create.body or "") == {
+        k: v for k, v in EVENTS["CreateOrderValid"].payload.items() if k != "action"
+    }
+    status = http_request_for(EVENTS["GetOrderStatus"])
+    assert status == HttpRequest("GET", "/orders/ORD-2024-001")
+    malformed = http_request_for(EVENTS["HttpMalformedJson"])
+    assert malformed == HttpRequest("POST", "/orders", EVENTS["HttpMalformedJson"].payload["body"])
+    assert http_request_for(EVENTS["UnknownAction"]) is None, "no route means no HTTP test, not a wrong one"
+
+
+class _Api(BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        status = 400 if self.path == "/orders" and "customerId" not in body else 200
+        data = json.dumps({"path": self.path, "method": self.command, "body": body}).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def local_api() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_call_returns_the_status_and_body_of_errors_too(local_api):
+    ok = call(local_api, HttpRequest("POST", "/orders", '{"customerId": "C"}'))
+    assert ok["statusCode"] == 200 and json.loads(ok["body"])["body"] == '{"customerId": "C"}'
+    refused = call(local_api, HttpRequest("POST", "/orders", "{}"))
+    assert refused["statusCode"] == 400 and json.loads(refused["body"])["method"] == "POST"

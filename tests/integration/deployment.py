@@ -1,0 +1,130 @@
+"""Finds the deployed stage the integration tests talk to, or says in one sentence why there is none.
+
+The stage comes from ``INTEGRATION_STAGE``; its stack name from ``service_model`` (the same name the
+CDK app deploys); its outputs (``ApiUrl``) from CloudFormation, as the lab's buildspec reads them
+with ``describe-stacks``. No stage named, no credentials, or no such stack: the tests skip with that
+reason, so the default (offline) test command stays green.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from service_model.stages import STAGE_NAMES, load_stage
+from service_model.test_events import TestEvent
+
+STAGE_VARIABLE = "INTEGRATION_STAGE"
+RUN_COMMAND = f"{STAGE_VARIABLE}=dev python -m pytest --confcutdir=tests/integration tests/integration"
+NO_STAGE = (
+    f"no deployed stage to test: set {STAGE_VARIABLE} to a deployed stage ({', '.join(STAGE_NAMES)}) "
+    f"and give AWS credentials ({RUN_COMMAND})"
+)
+HIDDEN_CREDENTIALS = (
+    "no AWS credentials: the offline suite's tests/conftest.py removes them; run the integration tests "
+    f"on their own: {RUN_COMMAND}"
+)
+NO_CREDENTIALS = "no AWS credentials for {stack} (configure a profile, role or AWS_* variables)"
+NOT_DEPLOYED = "no deployed stage: stack {stack} does not exist in {region} (deploy it first)"
+TIMEOUT_SECONDS = 30
+
+
+class NotTestable(Exception):
+    """Why there is nothing to test: the one skip reason every integration test shows."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    stage: str
+    stack_name: str
+    region: str
+    outputs: dict[str, str]
+
+    @property
+    def api_url(self) -> str:
+        return self.outputs["ApiUrl"].rstrip("/")
+
+
+def chosen_stage(environ: Mapping[str, str]) -> str:
+    """The stage ``INTEGRATION_STAGE`` names; a value that is not a stage is a usage error, not a skip."""
+    stage = environ.get(STAGE_VARIABLE, "").strip()
+    if not stage:
+        raise NotTestable(NO_STAGE)
+    if stage not in STAGE_NAMES:
+        raise ValueError(f"{STAGE_VARIABLE}={stage!r} is not a stage; use one of {', '.join(STAGE_NAMES)}")
+    return stage
+
+
+def find_deployment(environ: Mapping[str, str], *, session: Any = None) -> Deployment:
+    """The named stage's stack and outputs; ``NotTestable`` with the reason when there is none to test."""
+    stage = chosen_stage(environ)
+    if environ.get("AWS_SHARED_CREDENTIALS_FILE") == os.devnull and environ.get("AWS_CONFIG_FILE") == os.devnull:
+        raise NotTestable(HIDDEN_CREDENTIALS)
+    config = load_stage(stage)
+    if session is None:
+        import boto3
+
+        session = boto3.Session(region_name=config.region)
+    region = session.region_name or "(no Region configured)"
+    if session.get_credentials() is None:
+        raise NotTestable(NO_CREDENTIALS.format(stack=config.stack_name))
+    from botocore.exceptions import ClientError
+
+    try:
+        stacks = session.client("cloudformation").describe_stacks(StackName=config.stack_name)["Stacks"]
+    except ClientError as err:
+        if "does not exist" in str(err):
+            raise NotTestable(NOT_DEPLOYED.format(stack=config.stack_name, region=region)) from None
+        raise
+    outputs = {item["OutputKey"]: item["OutputValue"] for item in stacks[0].get("Outputs", [])}
+    if "ApiUrl" not in outputs:
+        raise AssertionError(f"stack {config.stack_name} has no ApiUrl output (outputs: {sorted(outputs)})")
+    return Deployment(stage=stage, stack_name=config.stack_name, region=region, outputs=outputs)
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    body: str | None = None
+
+
+def http_request_for(event: TestEvent) -> HttpRequest | None:
+    """The HTTP API call that is the same request as ``event``; None when the API has no such request.
+
+    An API Gateway event (payload 2.0) is replayed as it is; a direct invoke (the lab's console events)
+    becomes ``POST /orders`` with the create's fields or ``GET /orders/{orderId}``, the routes the
+    handler serves (lambda_src/order_api/order_service/inbound.py).
+    """
+    payload = event.payload
+    http = payload.get("requestContext", {}).get("http") if isinstance(payload.get("requestContext"), dict) else None
+    if isinstance(http, dict):
+        return HttpRequest(
+            method=http["method"], path=payload.get("rawPath", http.get("path", "/")), body=payload.get("body")
+        )
+    action = payload.get("action")
+    if action == "create":
+        fields = {key: value for key, value in payload.items() if key != "action"}
+        return HttpRequest(method="POST", path="/orders", body=json.dumps(fields))
+    if action == "status" and isinstance(payload.get("orderId"), str):
+        return HttpRequest(method="GET", path="/orders/" + urllib.parse.quote(payload["orderId"], safe=""))
+    return None
+
+
+def call(api_url: str, request: HttpRequest) -> dict[str, Any]:
+    """One HTTP call, answered as a Lambda proxy response (``statusCode``, ``body``) the matchers read."""
+    data = request.body.encode("utf-8") if request.body is not None else None
+    sent = urllib.request.Request(
+        api_url + request.path, data=data, method=request.method, headers={"content-type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=TIMEOUT_SECONDS) as response:
+            return {"statusCode": response.status, "body": response.read().decode("utf-8")}
+    except urllib.error.HTTPError as err:
+        return {"statusCode": err.code, "body": err.read().decode("utf-8")}
