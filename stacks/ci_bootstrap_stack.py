@@ -67,7 +67,6 @@ class CiBootstrapStack(Stack):
         ]
         stacks = f"arn:{PARTITION}:cloudformation:{REGION}:{ACCOUNT}:stack/{PROJECT}-*/*"
         functions = f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:*-{FUNCTION_BASENAME}*"
-        audit_tables = f"arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/*-{PROJECT}-audit"
         grants = [
             (
                 ["sts:AssumeRole"],
@@ -98,10 +97,11 @@ class CiBootstrapStack(Stack):
                 "versions and aliases (function:name:qualifier), which the pattern's trailing * covers.",
             ),
             (
-                ["dynamodb:PutItem"],
-                [audit_tables],
-                "release smoke and status record what they did in the stage's <stage>-version-demo-audit table; "
-                "the leading * is the stage.",
+                ["lambda:GetAccountSettings", "codedeploy:ListDeployments", "codedeploy:BatchGetDeployments"],
+                ["*"],
+                "release status reports code storage against the account's quota (GetAccountSettings has no resource "
+                "to scope) and any CodeDeploy deployment in progress (ListDeployments lists every deployment group "
+                "of the account); all three only read.",
             ),
         ]
         for actions, resources, reason in grants:

@@ -220,12 +220,10 @@ def _smoke_permissions(scope: Stack, config: StageConfig, *, account: str, regio
     partition = partition_of(scope)
     function = f"arn:{partition}:lambda:{region}:{account}:function:{config.function_name}"
     stack = f"arn:{partition}:cloudformation:{region}:{account}:stack/{config.stack_name}/*"
-    audit = f"arn:{partition}:dynamodb:{region}:{account}:table/{config.table_name('audit')}"
     return [
         iam.PolicyStatement(
-            actions=["lambda:InvokeFunction", "lambda:GetAlias", "lambda:GetFunctionConfiguration"],
+            actions=["lambda:InvokeFunction", "lambda:GetAlias"],
             resources=[function, f"{function}:*"],
         ),
         iam.PolicyStatement(actions=["cloudformation:DescribeStacks"], resources=[stack]),
-        iam.PolicyStatement(actions=["dynamodb:PutItem"], resources=[audit]),
     ]
