@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from release_cli.review.model import Allowance, Finding, Report, ResourceChange
+from release_cli.review.model import Allowance, AssemblyRecord, Finding, Report, ResourceChange
 from release_cli.review.rows import verdict
 
 
@@ -21,6 +21,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "safe": report.safe,
         "verdict": verdict(report),
         "notices": report.notices,
+        "assembly": _assembly(report.assembly),
         "changes": [_change(c) for c in report.changes],
         "findings": [_finding(f) for f in report.findings],
         "allowances_used": [_allowance(a) for a in report.allowances_used],
@@ -51,6 +52,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "allowed": finding.allowed,
         "allowance": _allowance(finding.allowance) if finding.allowance else None,
     }
+
+
+def _assembly(assembly: AssemblyRecord | None) -> dict[str, Any] | None:
+    if assembly is None:
+        return None
+    return {"manifest": assembly.manifest, "written_at": assembly.written_at, "stacks": list(assembly.stacks)}
 
 
 def _allowance(allowance: Allowance) -> dict[str, Any]:

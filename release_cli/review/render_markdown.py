@@ -14,6 +14,8 @@ def render_markdown(reports: list[Report]) -> str:
 def _section(report: Report) -> str:
     icon = "✅" if report.safe else "❌"
     lines = [f"### {icon} Change review: {report.label}", "", f"**{_escape(verdict(report))}**", ""]
+    if report.assembly is not None:
+        lines.extend([f"Read: {_escape(report.assembly.text())}", ""])
     lines.extend(f"> {_escape(notice)}" for notice in report.notices)
     if report.notices:
         lines.append("")

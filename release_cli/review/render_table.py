@@ -17,6 +17,8 @@ def render_table(reports: list[Report]) -> str:
 
 def _section(report: Report) -> str:
     lines = [f"== Review: {report.label}"]
+    if report.assembly is not None:
+        lines.append(f"read: {report.assembly.text()}")
     lines.extend(f"note: {notice}" for notice in report.notices)
     rows = [tuple(_clip(c) if i in CLIPPED_COLUMNS else c for i, c in enumerate(row)) for row in change_rows(report)]
     if rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.review.conftest import CliResult, corpus_pair
+from tests.review.conftest import CliResult, corpus_pair, write_assembly
 
 RENAME = corpus_pair("rename")
 ARGS = ("review", "--old", str(RENAME.old), "--new", str(RENAME.new))
@@ -33,9 +33,7 @@ def test_table_shows_console_columns_and_verdict(run_cli: Callable[..., CliResul
 
 
 def test_stage_review_without_baseline_is_a_first_release(run_cli: Callable[..., CliResult], tmp_path) -> None:
-    cdk_out = tmp_path / "cdk.out"
-    cdk_out.mkdir()
-    (cdk_out / "version-demo-dev.template.json").write_text(RENAME.new.read_text())
+    cdk_out = write_assembly(tmp_path / "cdk.out", {"dev": RENAME.new.read_text()})
     result = run_cli("review", "--stage", "dev", "--cdk-out", str(cdk_out), "--baselines", str(tmp_path / "b"))
     assert result.code == 0
     assert "first release, every resource is an Add" in result.out
