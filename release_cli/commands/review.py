@@ -34,7 +34,7 @@ from release_cli.commands._options import (
     stack_name_for,
 )
 from release_cli.locations import ALLOWANCES, all_stages, baseline_template, project_path
-from release_cli.review.allowances import load_allowances
+from release_cli.review.allowances import check_allowances_match, load_allowances
 from release_cli.review.assembly import CloudAssembly
 from release_cli.review.changeset import ChangeSetTarget, review_change_set
 from release_cli.review.errors import ReviewInputError
@@ -80,7 +80,16 @@ def run(args: argparse.Namespace) -> int:
 def collect_reports(args: argparse.Namespace) -> list[Report]:
     """One report per comparison the options ask for."""
     stage: str | None = getattr(args, "stage", None)
-    allowances = load_allowances(path=args.allowances or project_path(ALLOWANCES), required=args.allowances is not None)
+    allowances_file = args.allowances or project_path(ALLOWANCES)
+    allowances = load_allowances(path=allowances_file, required=args.allowances is not None)
+    reports = _reports(args=args, stage=stage, allowances=allowances)
+    check_allowances_match(allowances=allowances, reports=reports)
+    for report in reports:
+        report.allowances_file = str(allowances_file)
+    return reports
+
+
+def _reports(*, args: argparse.Namespace, stage: str | None, allowances: list[Allowance]) -> list[Report]:
     if args.old is not None or args.new is not None:
         if args.old is None or args.new is None or args.change_set:
             raise ReviewInputError("--old and --new go together, and not with --change-set")

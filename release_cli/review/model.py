@@ -83,6 +83,8 @@ class Allowance:
     logical_id: str
     reason: str
     stage: str | None = None
+    origin: str = field(default="", compare=False)
+    """Where it was written (``file, allowance N``), for error messages."""
 
 
 @dataclass
@@ -125,6 +127,9 @@ class Report:
     """The cloud assembly the new side came from (stage reviews), so a report always says what it judged."""
     template_ids: frozenset[str] = frozenset()
     """Every logical ID in either template (changed or not): what an allowance may name."""
+    stage: str | None = None
+    allowances_file: str = "review_allowances.toml"
+    """Where a DANGER result tells the reader to add an allowance."""
 
     @property
     def blocking(self) -> list[Finding]:

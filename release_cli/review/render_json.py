@@ -26,6 +26,19 @@ def report_dict(report: Report) -> dict[str, Any]:
         "findings": [_finding(f) for f in report.findings],
         "allowances_used": [_allowance(a) for a in report.allowances_used],
         "unused_allowances": [_allowance(a) for a in report.unused_allowances],
+        "how_to_allow": _how_to_allow(report),
+    }
+
+
+def _how_to_allow(report: Report) -> dict[str, Any] | None:
+    """Where and how to allow the blocking changes on purpose (None when nothing blocks)."""
+    if not report.blocking:
+        return None
+    return {
+        "file": report.allowances_file,
+        "fields": {"logical_id": "required", "stage": "optional", "reason": "required, non-empty"},
+        "logical_ids": sorted({f.logical_ids[0] for f in report.blocking}),
+        "stage": report.stage,
     }
 
 
