@@ -215,3 +215,9 @@ def test_unreachable_store_is_503(operation: str, caplog: pytest.LogCaptureFixtu
     assert caught.value.message == "the order store is unreachable; retry later"
     name = "TransactWriteItems" if operation == "create" else "GetItem"
     assert f"DynamoDB {name} failed: Could not connect" in caplog.text
+
+
+def test_record_without_an_order_id_stores_an_empty_one(repository: OrderRepository, ddb: Any) -> None:
+    repository.create(ORDER, AUDIT_ENTRY, IdempotencyRecord("key-9", "h", {}, 2_000_000_000), now=1_000)
+    key = {"PK": {"S": "IDEMPOTENCY#key-9"}, "SK": {"S": "IDEMPOTENCY"}}
+    assert ddb.get_item(TableName=ORDERS, Key=key)["Item"]["orderId"] == {"S": ""}

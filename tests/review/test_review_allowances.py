@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- messages are pinned whole, one literal each
 """Allowances: a dangerous change passes only when named with a reason, and the report says so."""
 
 from __future__ import annotations
@@ -122,3 +123,85 @@ def test_logical_id_in_only_the_old_template_counts_as_reviewed(
     pair = corpus_pair("remove")
     allow = _allow(tmp_path, '[[allow]]\nlogical_id = "OrdersTable"\nreason = "table retired, data exported"\n')
     assert run_cli("review", "--old", str(pair.old), "--new", str(pair.new), "--allowances", str(allow)).code == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("allow = 3\n", "{path}: 'allow' must be an array of tables ([[allow]])"),
+        ("allow = [3]\n", "{path}: allowance 1 is not a table"),
+        ('[[allow]]\nreason = "r"\n', "{path}: allowance 1 needs logical_id (the logical ID of the resource to allow)"),
+        (
+            '[[allow]]\nlogical_id = ""\nreason = "r"\n',
+            "{path}: allowance 1 needs logical_id (the logical ID of the resource to allow)",
+        ),
+        (
+            '[[allow]]\nlogical_id = 5\nreason = "r"\n',
+            "{path}: allowance 1 needs logical_id (the logical ID of the resource to allow)",
+        ),
+        (
+            '[[allow]]\nlogical_id = "OrdersTable"\nreason = "r"\nwhy = 1\nstag = "dev"\n',
+            "{path}: allowance 1 (OrdersTable): unknown key 'stag', 'why'; an allowance has logical_id, stage (optional) and reason",
+        ),
+        (
+            '[[allow]]\nlogical_id = "OrdersTable"\nreason = ""\n',
+            "{path}: allowance 1 (OrdersTable) needs a non-empty reason (why losing this data is intended)",
+        ),
+        (
+            '[[allow]]\nlogical_id = "OrdersTable"\nreason = "r"\nstage = 1\n',
+            "{path}: allowance 1 (OrdersTable) has a stage that is not a string",
+        ),
+        (
+            '[[allow]]\nlogical_id = "OrdersTable"\nreason = "r"\nstage = "prd"\n',
+            "{path}: allowance 1 (OrdersTable): unknown stage 'prd'; valid stages: dev, staging, prod (omit stage to allow on every stage)",
+        ),
+        ("x = 1\ny = 2\n[[allow]]\n", "{path}: unknown top-level key 'x', 'y'; the file holds only [[allow]] entries"),
+        ("[[allow]\n", "{path}: invalid TOML: "),
+        (
+            '[[allow]]\nlogical_id = "Nope"\nreason = "r"\n',
+            "{path}, allowance 1: logical_id 'Nope' matches no resource in the templates reviewed ({label}); fix the "
+            "spelling (the IDs are the keys of the template's Resources) or delete the entry",
+        ),
+    ],
+)
+def test_allowance_file_errors_in_full(
+    body: str, message: str, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    allow = _allow(tmp_path, body)
+    result = _review_with(run_cli, allow)
+    label = f"{REPLACED.old} -> {REPLACED.new}"
+    expected = "error: " + message.format(path=allow, label=label)
+    assert result.code == 2
+    assert result.err.strip() == expected or (message.endswith(": ") and result.err.startswith(expected))
+
+
+def test_missing_named_allowance_file_is_an_input_error(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    result = _review_with(run_cli, tmp_path / "absent.toml")
+    assert (result.code, result.err.strip()) == (2, f"error: {tmp_path / 'absent.toml'}: allowance file not found")
+
+
+def test_every_allowance_is_checked_not_only_the_first(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    body = '[[allow]]\nlogical_id = "ApiRole"\nreason = "r"\n\n[[allow]]\nlogical_id = "Nope"\nreason = "r"\n'
+    result = _review_with(run_cli, _allow(tmp_path, body))
+    assert (result.code, "allowance 2: logical_id 'Nope'" in result.err) == (2, True)
+
+
+def test_an_allowance_for_every_stage_applies_to_a_stage_review(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    allow = _allow(tmp_path, '[[allow]]\nlogical_id = "OrdersTable"\nreason = "migrated"\n')
+    assert _review_with(run_cli, allow, "--stage", "prod").code == 0
+
+
+def test_one_allowance_covers_every_finding_on_its_id(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    pair = corpus_pair("rename_retain_removed")
+    allow = _allow(tmp_path, '[[allow]]\nlogical_id = "OrdersTable"\nreason = "moved, data imported"\n')
+    document = run_cli(
+        "review", "--old", str(pair.old), "--new", str(pair.new), "--allowances", str(allow), "--format", "json"
+    ).json()
+    report = document["reports"][0]
+    assert (document["safe"], [f["allowed"] for f in report["findings"]], report["unused_allowances"]) == (
+        True,
+        [True, True],
+        [],
+    )

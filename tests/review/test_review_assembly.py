@@ -168,3 +168,88 @@ def test_broken_manifest_is_an_input_error(
     (cdk_out / "manifest.json").write_text(manifest)
     result = run_cli("review", "--stage", "dev", "--cdk-out", str(cdk_out))
     assert (result.code, message in result.err) == (2, True)
+
+
+def _error(run_cli: Callable[..., CliResult], *argv: str) -> str:
+    result = run_cli(*argv)
+    assert result.code == 2
+    return result.err.strip()
+
+
+def test_messages_in_full(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    # What a person reads when the gate refuses to judge: which file, what is missing, what to run.
+    cdk_out = _dev_only_with_leftovers(tmp_path)
+    manifest = cdk_out / "manifest.json"
+    base = ["--cdk-out", str(cdk_out), "--baselines", str(_baselines(tmp_path))]
+    assert _error(run_cli, "review", *base) == (
+        f"error: {manifest}: the last synth wrote version-demo-dev, not stage staging, prod (templates an earlier "
+        f"synth left in {cdk_out} are never judged); synthesize every stage: cdk synth (cdk synth -c stage=<stage> "
+        "replaces the assembly with that stage alone), or review only a stage it has (--stage dev)"
+    )
+    assert _error(run_cli, "review", "--stage", "prod", *base) == (
+        f"error: {manifest}: the last synth wrote version-demo-dev, not stage prod (templates an earlier synth left "
+        f"in {cdk_out} are never judged); synthesize it: cdk synth -c stage=prod"
+    )
+    empty = write_assembly(tmp_path / "empty", {})
+    assert _error(run_cli, "review", "--stage", "dev", "--cdk-out", str(empty)) == (
+        f"error: {empty / 'manifest.json'}: the last synth wrote no stack, not stage dev (templates an earlier synth "
+        f"left in {empty} are never judged); synthesize it: cdk synth -c stage=dev"
+    )
+    missing = tmp_path / "none"
+    assert _error(run_cli, "review", "--stage", "dev", "--cdk-out", str(missing)) == (
+        f"error: {missing / 'manifest.json'}: no cloud assembly (no manifest.json); synthesize first: cdk synth "
+        "(every stage) or cdk synth -c stage=<stage>"
+    )
+    os.utime(manifest, (LONG_AGO, LONG_AGO))
+    stale = _error(run_cli, "review", "--stage", "dev", *base)
+    assert stale.startswith(f"error: {manifest}: written 2001-09-09T01:46:40Z, before ")
+    assert stale.endswith(
+        "its templates may not describe the sources. Synthesize again (cdk synth, or cdk synth -c stage=<stage>) "
+        "and re-run"
+    )
+
+
+def test_unreadable_manifest_is_an_input_error(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    cdk_out = write_assembly(tmp_path / "cdk.out", {"dev": PAIR.new.read_text()})
+    (cdk_out / "manifest.json").write_bytes(b"\xff\xfe{")
+    assert _error(run_cli, "review", "--stage", "dev", "--cdk-out", str(cdk_out)).startswith(
+        f"error: {cdk_out / 'manifest.json'}: cannot read the cloud assembly manifest ("
+    )
+
+
+def test_only_stack_artifacts_with_a_template_count(tmp_path: Path) -> None:
+    cdk_out = tmp_path / "cdk.out"
+    cdk_out.mkdir()
+    artifacts = {
+        "a": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "a.json"}},
+        "b": {"type": "aws:cloudformation:stack", "properties": {"templateFile": ""}},
+        "c": {"type": "aws:cloudformation:stack", "properties": {"templateFile": 5}},
+        "d": {"type": "aws:cloudformation:stack"},
+        "e": {"type": "cdk:asset-manifest", "properties": {"templateFile": "e.json"}},
+        "f": "not an artifact",
+    }
+    (cdk_out / "manifest.json").write_text(json.dumps({"artifacts": artifacts}))
+    assert read_assembly(cdk_out).templates == {"a": cdk_out / "a.json"}
+
+
+def test_hidden_folders_are_not_sources(tmp_path: Path) -> None:
+    source = tmp_path / "stacks" / "stack.py"
+    hidden = tmp_path / "stacks" / ".mypy_cache" / "x.json"
+    hidden.parent.mkdir(parents=True)
+    source.write_text("")
+    hidden.write_text("")
+    bytecode = tmp_path / "stacks" / "stack.pyc"
+    bytecode.write_text("")
+    os.utime(source, (LONG_AGO, LONG_AGO))
+    for later in (hidden, bytecode):
+        os.utime(later, (LONG_AGO + 5, LONG_AGO + 5))
+    assert newest_source(tmp_path) == (source, LONG_AGO)
+
+
+def test_newest_source_is_the_latest_of_several(tmp_path: Path) -> None:
+    (tmp_path / "stacks").mkdir()
+    for offset, name in enumerate(["a.py", "b.py", "c.py"]):
+        path = tmp_path / "stacks" / name
+        path.write_text("")
+        os.utime(path, (LONG_AGO + [5, 9, 1][offset], LONG_AGO + [5, 9, 1][offset]))
+    assert newest_source(tmp_path) == (tmp_path / "stacks" / "b.py", LONG_AGO + 9)
