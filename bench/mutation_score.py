@@ -71,7 +71,6 @@ TARGETS: dict[str, Target] = {
             "tests/review/test_review_assembly.py",
             "tests/review/test_review_fixed_name.py",
             "tests/review/test_review_render.py",
-            "tests/review/test_review_schema_rules.py",
             "tests/review/test_review_inputs.py",
             "tests/review/test_review_baseline_protect.py",
             "tests/review/test_review_change_set_moto.py",

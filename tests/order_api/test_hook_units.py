@@ -1,3 +1,4 @@
+
 """The pre-traffic hook's parts one by one, with their exact words: the matcher, the AppSpec reader, the
 events parser and the verdict. (test_hook.py drives them together against the Order API handler.)
 
@@ -86,8 +87,8 @@ def test_long_values_are_shortened_in_problems() -> None:
     (problem,) = mismatches({"statusCode": 200, "body": {"a": "y"}}, response(a=long))
     shown = problem.split("got ", 1)[1]
     assert (len(shown), shown.endswith('..."') or shown.endswith("...")) == (200, True)
-    assert mismatches({"statusCode": 200, "body": {"a": "y"}}, response(a="x" * 197)) == [
-        'body.a: expected "y", got "' + "x" * 197 + '"'
+    assert mismatches({"statusCode": 200, "body": {"a": "y"}}, response(a="x" * 198)) == [
+        'body.a: expected "y", got "' + "x" * 198 + '"'  # exactly the limit (200 characters): shown whole
     ]
 
 
@@ -119,6 +120,10 @@ def test_current_version_may_be_absent() -> None:
         ("[]", "the deployment's AppSpec does not deploy fn alias prod"),
         ('{"Resources": {}}', "the deployment's AppSpec does not deploy fn alias prod"),
         ('{"Resources": [1, {"Api": 2}]}', "the deployment's AppSpec does not deploy fn alias prod"),
+        (
+            '{"Resources": [{"Api": {"Type": "AWS::Lambda::Function"}}]}',
+            "the deployment's AppSpec does not deploy fn alias prod",
+        ),
         (appspec(TargetVersion=""), "the AppSpec names no TargetVersion for fn:prod"),
         (appspec(Name="arn:aws:lambda:us-east-1:1:function"), "the deployment's AppSpec does not deploy fn alias prod"),
         (appspec(Name="fn2"), "the deployment's AppSpec does not deploy fn alias prod"),
@@ -259,3 +264,70 @@ def test_report_passes_the_verdict_it_is_given_to_codedeploy() -> None:
     with stubber:
         hook.report(client, "d-9", "e-9", "Failed")
         stubber.assert_no_pending_responses()
+
+
+def test_a_response_that_is_not_json_is_still_described() -> None:
+    assert mismatches({"statusCode": 200}, b"raw") == ["response is not an object: \"b'raw'\""]
+
+
+def test_check_duration_is_measured_in_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pre_traffic import checks
+
+    ticks = iter([10.0, 10.25])
+    monkeypatch.setattr(checks.time, "perf_counter", lambda: next(ticks))
+    (result,) = run_checks(
+        [{"name": "a", "payload": {}, "expected": {"statusCode": 200}}], "8", lambda v, p: response()
+    )
+    assert result.duration_ms == 250.0
+
+
+def test_function_error_keeps_the_first_500_bytes_of_the_payload() -> None:
+    client = boto3.client("lambda", region_name="us-east-1")
+    stubber = Stubber(client)
+    body = b"e" * 500 + b"TAIL"
+    stubber.add_response("invoke", {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": io.BytesIO(body)})
+    with stubber, pytest.raises(RuntimeError) as caught:
+        hook.lambda_invoker(client, "fn")("8", {})
+    assert str(caught.value) == f"function error Unhandled: {body[:500]!r}"
+
+
+def test_verify_invokes_the_target_version_through_lambda_when_no_invoker_is_given(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    codedeploy, cd_stubber = _codedeploy({"revisionType": "AppSpecContent", "appSpecContent": {"content": appspec()}})
+    lambda_client = boto3.client("lambda", region_name="us-east-1")
+    lambda_stubber = Stubber(lambda_client)
+    payload = io.BytesIO(json.dumps(response()).encode())
+    expected = {"FunctionName": "fn", "Qualifier": "8", "Payload": b"{}"}
+    lambda_stubber.add_response("invoke", {"StatusCode": 200, "Payload": payload}, expected)
+    env = {
+        "FUNCTION_NAME": "fn",
+        "ALIAS_NAME": "prod",
+        "EVENTS_JSON": '[{"name": "a", "payload": {}, "expected": {"statusCode": 200}}]',
+    }
+    with cd_stubber, lambda_stubber, caplog.at_level("INFO"):
+        assert hook.verify(codedeploy, lambda_client, "d-9", env) == "Succeeded"
+        lambda_stubber.assert_no_pending_responses()
+    assert '{"deploymentId": "d-9", "passed": 1, "failed": {}}' in caplog.text
+
+
+def test_handler_builds_each_client_once_with_its_retry_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setattr(hook, "_clients", {})
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(hook, "verify", lambda cd, lam, deployment, env: seen.update(cd=cd, lam=lam) or "Failed")
+    monkeypatch.setattr(hook, "report", lambda cd, deployment, execution, status: seen.update(reported=(cd, status)))
+    event = {"DeploymentId": "d-1", "LifecycleEventHookExecutionId": "e-1"}
+    assert hook.lambda_handler(event, None) == {"status": "Failed"}
+    codedeploy, lambda_client = seen["cd"], seen["lam"]
+    assert (codedeploy.meta.service_model.service_name, lambda_client.meta.service_model.service_name) == (
+        "codedeploy",
+        "lambda",
+    )
+    assert seen["reported"] == (codedeploy, "Failed")
+    # botocore counts Config(retries={"max_attempts": n}) as retries: n + 1 attempts in all.
+    assert codedeploy.meta.config.retries == {"mode": "standard", "total_max_attempts": 6}
+    assert lambda_client.meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
+    assert (lambda_client.meta.config.read_timeout, lambda_client.meta.config.connect_timeout) == (30, 3)
+    hook.lambda_handler(event, None)
+    assert (seen["cd"], seen["lam"]) == (codedeploy, lambda_client)  # reused by the next invocation
