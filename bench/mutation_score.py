@@ -73,7 +73,6 @@ TARGETS: dict[str, Target] = {
             "tests/review/test_review_render.py",
             "tests/review/test_review_inputs.py",
             "tests/review/test_review_baseline_protect.py",
-            "tests/review/test_review_change_set_moto.py",
         ),
     ),
     "stage-config": Target(

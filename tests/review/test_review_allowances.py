@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from release_cli.review.errors import ReviewInputError
 from tests.review.conftest import CliResult, corpus_pair
 
 REPLACED = corpus_pair("replacement")
@@ -204,4 +205,16 @@ def test_one_allowance_covers_every_finding_on_its_id(run_cli: Callable[..., Cli
         True,
         [True, True],
         [],
+    )
+
+
+def test_unmatched_allowance_lists_every_report_it_was_checked_against() -> None:
+    from release_cli.review.allowances import check_allowances_match
+    from release_cli.review.model import Allowance, Report
+
+    reports = [Report(label=f"stage {s}", changes=[], findings=[], stage=s) for s in ("dev", "prod")]
+    with pytest.raises(ReviewInputError) as caught:
+        check_allowances_match(allowances=[Allowance(logical_id="X", reason="r")], reports=reports)
+    assert str(caught.value).startswith(
+        "allowance: logical_id 'X' matches no resource in the templates reviewed (stage dev; stage prod); "
     )

@@ -253,3 +253,9 @@ def test_newest_source_is_the_latest_of_several(tmp_path: Path) -> None:
         path.write_text("")
         os.utime(path, (LONG_AGO + [5, 9, 1][offset], LONG_AGO + [5, 9, 1][offset]))
     assert newest_source(tmp_path) == (tmp_path / "stacks" / "b.py", LONG_AGO + 9)
+
+
+def test_message_lists_every_stack_the_last_synth_wrote(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    cdk_out = write_assembly(tmp_path / "cdk.out", {"dev": PAIR.new.read_text(), "staging": PAIR.new.read_text()})
+    error = _error(run_cli, "review", "--stage", "prod", "--cdk-out", str(cdk_out))
+    assert "the last synth wrote version-demo-dev, version-demo-staging, not stage prod" in error

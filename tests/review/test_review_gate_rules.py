@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from release_cli.review import Action, review_templates
+from release_cli.review import Action, Replacement, review_templates
 from release_cli.review.churn import mark_churn
 from release_cli.review.model import ResourceChange
 from release_cli.review.renames import find_renames, same_identity
 from release_cli.review.render_json import render_json
+from release_cli.review.review import gate_changes
 from release_cli.review.stateful import load_stateful_types
 from tests.review.conftest import CORPUS, corpus_pair
 
@@ -71,6 +72,17 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         tpl(M={"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "v2:b"}}),
     ),
     "two_renames_of_identical_tables": (tpl(A=table(), B=table()), tpl(C=table(), D=table())),
+    "rename_of_a_table_without_retain": (tpl(A=table(None)), tpl(B=table(None))),
+    "replaced_fixed_name_from_sub": (
+        tpl(T=table(None, TableName={"Fn::Sub": ["${b}-${a}", {"b": "x", "a": "y"}]})),
+        tpl(
+            T=table(
+                None,
+                TableName={"Fn::Sub": ["${b}-${a}", {"b": "x", "a": "y"}]},
+                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            )
+        ),
+    ),
 }
 
 
@@ -125,17 +137,27 @@ def test_cdk_metadata_with_other_attribute_changes_is_not_churn() -> None:
     assert review_templates(old=old, new=new, label="t").changes[0].churn is None
 
 
-@pytest.mark.parametrize(("old", "new"), [(None, {"Type": "X"}), ({"Type": "X"}, None)])
+LAMBDA_VERSION = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": "fn"}}
+
+
+@pytest.mark.parametrize(("old", "new"), [(None, LAMBDA_VERSION), (LAMBDA_VERSION, None)])
 def test_a_change_missing_one_side_is_never_churn(old: Any, new: Any) -> None:
-    change = ResourceChange("R", "X", Action.MODIFY, old=old, new=new)
+    change = ResourceChange("R", "AWS::Lambda::Version", Action.MODIFY, old=old, new=new)
     mark_churn(changes={"R": change})
     assert (change.churn, change.notes) == (None, [])
 
 
-def test_only_modified_resources_are_churn() -> None:
-    change = ResourceChange("V", "AWS::Lambda::Version", Action.ADD, new={"Type": "AWS::Lambda::Version"})
-    mark_churn(changes={"V": change})
-    assert change.churn is None
+def test_only_modified_resources_are_churn_and_every_one_is_looked_at() -> None:
+    added = ResourceChange("A", "AWS::Lambda::Version", Action.ADD, old=LAMBDA_VERSION, new=LAMBDA_VERSION)
+    modified = ResourceChange("M", "AWS::Lambda::Version", Action.MODIFY, old=LAMBDA_VERSION, new=LAMBDA_VERSION)
+    mark_churn(changes={"A": added, "M": modified})
+    assert (added.churn, modified.churn) == (None, "lambda-version")
+
+
+def test_cdk_analytics_with_a_metadata_change_is_still_churn() -> None:
+    old = tpl(M={"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "a"}, "Metadata": {"x": 1}})
+    new = tpl(M={"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "b"}, "Metadata": {"x": 2}})
+    assert review_templates(old=old, new=new, label="t").changes[0].churn == "metadata-only"
 
 
 # --- renames -------------------------------------------------------------------------------------
@@ -153,6 +175,9 @@ IDENTITY = ("TableName", "KeySchema")
         ({"KeySchema": 1, "TableName": "t"}, {"KeySchema": 2, "TableName": "t"}, False),
         ({"Other": 1}, {"Other": 1}, True),
         ({"Other": 1}, {"Other": 2}, False),
+        ({"TableName": "t", "KeySchema": 1}, {"KeySchema": 1}, False),
+        ({}, {"TableName": None}, False),
+        ({"TableName": None}, {}, False),
     ],
 )
 def test_same_identity(old: dict[str, Any], new: dict[str, Any], same: bool) -> None:
@@ -194,17 +219,22 @@ def test_replacement_and_lost_retain_are_two_findings() -> None:
 
 
 def test_stateful_type_replaced_by_a_stateless_one_is_still_judged() -> None:
-    old, new = tpl(T=table(None)), tpl(T={"Type": "AWS::SQS::Queue", "Properties": {}})
+    old, new = tpl(T=table(None)), tpl(T={"Type": "AWS::SNS::Topic", "Properties": {}})
     assert [f.kind for f in review_templates(old=old, new=new, label="t").findings] != []
 
 
-def test_unknown_replacement_of_a_stateful_type_is_danger() -> None:
-    old = tpl(T={"Type": "AWS::DynamoDB::Table", "Properties": {"X": 1}})
-    new = tpl(T={"Type": "AWS::DynamoDB::Table", "Properties": {"X": 2}})
-    report = review_templates(old=old, new=new, label="t")
-    assert report.changes[0].replacement.value in ("False", "Unknown")
-    kinds = [f.kind for f in report.findings]
-    assert kinds == ([] if report.changes[0].replacement.value == "False" else ["unknown-replacement"])
+def test_unknown_replacement_of_a_stateful_resource_is_danger() -> None:
+    # A change set may omit Replacement for a row; with nothing to classify it offline it stays Unknown.
+    change = ResourceChange("T", "AWS::DynamoDB::Table", Action.MODIFY, replacement=Replacement.UNKNOWN)
+    report = gate_changes(changes={"T": change}, label="t", stage=None, allowances=None, notices=None)
+    assert [(f.kind, f.logical_ids, f.resource_type, f.message) for f in report.findings] == [
+        (
+            "unknown-replacement",
+            ("T",),
+            "AWS::DynamoDB::Table",
+            "modified, and neither the change set nor the templates tell whether it is replaced: treated as danger",
+        )
+    ]
 
 
 def test_stateless_changes_are_never_danger() -> None:
