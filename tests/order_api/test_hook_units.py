@@ -1,4 +1,3 @@
-
 """The pre-traffic hook's parts one by one, with their exact words: the matcher, the AppSpec reader, the
 events parser and the verdict. (test_hook.py drives them together against the Order API handler.)
 

@@ -221,3 +221,28 @@ def test_record_without_an_order_id_stores_an_empty_one(repository: OrderReposit
     repository.create(ORDER, AUDIT_ENTRY, IdempotencyRecord("key-9", "h", {}, 2_000_000_000), now=1_000)
     key = {"PK": {"S": "IDEMPOTENCY#key-9"}, "SK": {"S": "IDEMPOTENCY"}}
     assert ddb.get_item(TableName=ORDERS, Key=key)["Item"]["orderId"] == {"S": ""}
+
+
+def test_an_audit_entry_is_never_overwritten(repository: OrderRepository, ddb: Any) -> None:
+    # Its key is (order, time, event): a second write of the same entry must fail the whole create.
+    ddb.put_item(
+        TableName=AUDIT,
+        Item={"PK": {"S": "ORDER#ORD-1"}, "SK": {"S": f"AUDIT#{ORDER.created_at}#ORDER_CREATED"}, "mark": {"S": "old"}},
+    )
+    with pytest.raises(InternalError):
+        repository.create(ORDER, AUDIT_ENTRY, None, now=1_000)
+    assert repository.get_order("ORD-1") is None
+    assert ddb.scan(TableName=AUDIT)["Items"][0]["mark"] == {"S": "old"}
+
+
+def test_an_order_item_without_items_reads_as_an_empty_order(repository: OrderRepository, ddb: Any) -> None:
+    item = {
+        "PK": {"S": "ORDER#ORD-3"},
+        "SK": {"S": "ORDER"},
+        "orderId": {"S": "ORD-3"},
+        "customerId": {"S": "C"},
+        "status": {"S": "PENDING"},
+        "createdAt": {"S": "t"},
+    }
+    ddb.put_item(TableName=ORDERS, Item=item)
+    assert repository.get_order("ORD-3") == Order("ORD-3", "C", (), "PENDING", "t")
