@@ -19,10 +19,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from release_cli.locations import BASELINES, CDK_OUT, project_path, synthesized_template
-from release_cli.review.errors import ReviewInputError
+from release_cli.locations import BASELINES, CDK_OUT, project_path
+from release_cli.review.assembly import CloudAssembly, read_assembly, require_fresh, stage_templates
 from release_cli.review.templates import Template, load_template_file
 from service_model import naming
+from service_model.project import ProjectNotFoundError, project_root
 from service_model.stages import STAGE_NAMES
 
 
@@ -110,9 +111,16 @@ def cloudformation_client_for(args: argparse.Namespace) -> Any:
     return cloudformation_client(region=aws_region(args), profile=getattr(args, "profile", None))
 
 
-def load_synthesized(args: argparse.Namespace, stage: str) -> Template:
-    """The stage's template in ``--cdk-out``; an input error that says to synthesize when it is missing."""
-    synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
-    if not synthesized.exists():
-        raise ReviewInputError(f"{synthesized}: no synthesized template for stage {stage} (run cdk synth first)")
-    return load_template_file(path=synthesized)
+def load_synthesized(args: argparse.Namespace, stages: list[str]) -> tuple[CloudAssembly, dict[str, Template]]:
+    """Each stage's template from the cloud assembly in ``--cdk-out``: only stacks its manifest lists, and
+    only when it is newer than every source file (``release_cli.review.assembly``); an input error that
+    says what to synthesize otherwise. All stages are checked before any template is used."""
+    assembly = read_assembly(args.cdk_out)
+    paths = stage_templates(assembly=assembly, stages=stages)
+    try:
+        root = project_root()
+    except ProjectNotFoundError:
+        root = None
+    if root is not None:
+        require_fresh(assembly=assembly, root=root)
+    return assembly, {stage: load_template_file(path=path) for stage, path in paths.items()}

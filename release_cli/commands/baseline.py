@@ -1,10 +1,12 @@
 """``baseline``: record a stage's released template as the baseline the next review compares against.
 
-* ``baseline [--stage S]``: from the synthesized template in ``--cdk-out`` (run after a release);
+* ``baseline [--stage S]``: from the cloud assembly in ``--cdk-out`` (run after a release): only stacks
+  its manifest lists, and only when it is newer than the sources (``release_cli.review.assembly``);
 * ``baseline --stage S --from-stack``: from the deployed stack's template (needs credentials).
 
 No stage = every stage. The file is ``<baselines>/<stage>.template.json``, written with sorted keys
-and nothing masked. Exit codes: 0 written or unchanged; 2 bad input (no template, AWS error).
+and nothing masked. Exit codes: 0 written or unchanged; 2 bad input (a stage the last synth did not
+write, an assembly older than the sources, AWS error); nothing is written then.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.stack_name and not stage:
             raise ReviewInputError("--stack-name needs --stage")
-        for one in [stage] if stage else list(all_stages()):
-            template = _source_template(args=args, stage=one)
+        stages = [stage] if stage else list(all_stages())
+        templates = _source_templates(args=args, stages=stages)  # every stage read before any file is written
+        for one in stages:
+            template = templates[one]
             path = baseline_template(baselines=args.baselines, stage=one)
             changed = write_baseline(template=template, path=path)
             print(f"{'wrote' if changed else 'unchanged'} {path}")
@@ -61,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _source_template(*, args: argparse.Namespace, stage: str) -> Template:
+def _source_templates(*, args: argparse.Namespace, stages: list[str]) -> dict[str, Template]:
     if args.from_stack:
-        return get_template(client=cloudformation_client_for(args), stack_name=stack_name_for(args, stage))
-    return load_synthesized(args, stage)
+        client = cloudformation_client_for(args)
+        return {stage: get_template(client=client, stack_name=stack_name_for(args, stage)) for stage in stages}
+    return load_synthesized(args, stages)[1]

@@ -4,7 +4,8 @@ replaced or deleted by an update (CDK has no stack-policy support, so the CLI ap
 * ``protect --stage prod``: read the deployed stack's template, find its stateful resources, turn
   on termination protection and set the stack policy;
 * ``--dry-run``: print the policy and change nothing; ``--from-synth``: take the logical IDs from
-  the synthesized template instead of the deployed one (works offline with ``--dry-run``).
+  the synthesized template instead of the deployed one (works offline with ``--dry-run``); the
+  cloud assembly's manifest must list the stage and be newer than the sources.
 
 Run it after the first deploy of prod and after any release that adds a stateful resource.
 Exit codes: 0 applied (or printed); 2 bad input (no stage, no template, AWS error).
@@ -87,5 +88,5 @@ def run(args: argparse.Namespace) -> int:
 
 def _template(*, args: argparse.Namespace, stage: str, stack_name: str, client: Any) -> Template:
     if args.from_synth:
-        return load_synthesized(args, stage)
+        return load_synthesized(args, [stage])[1][stage]
     return get_template(client=client, stack_name=stack_name)

@@ -2,13 +2,17 @@
 
 Three sources, one report and one gate:
 
-* ``review [--stage S]``: each stage's synthesized template (``--cdk-out``) against its baseline
-  (``--baselines``); no stage = every stage; no AWS credentials needed;
+* ``review [--stage S]``: each stage's synthesized template against its baseline (``--baselines``);
+  no stage = every stage; no AWS credentials needed. The templates come from the cloud assembly in
+  ``--cdk-out`` as its manifest lists them: a stage the last synth did not write, or an assembly
+  older than the sources, is bad input, never judged (``release_cli.review.assembly``); the report
+  names the assembly it read;
 * ``review --old A --new B``: any two template files (JSON or YAML);
 * ``review --change-set NAME --stage S``: a real change set, read with boto3 (needs credentials).
 
 Exit codes: 0 safe (no data-losing change, or every one has an allowance); 1 danger; 2 bad input
-(a missing or unparsable file, not a template, missing options, an AWS error).
+(a missing or unparsable file, not a template, missing options, a stale or partial cloud assembly,
+an allowance file with a mistake, an AWS error).
 """
 
 from __future__ import annotations
@@ -29,14 +33,15 @@ from release_cli.commands._options import (
     load_synthesized,
     stack_name_for,
 )
-from release_cli.locations import ALLOWANCES, all_stages, baseline_template, project_path, synthesized_template
-from release_cli.review.allowances import load_allowances
+from release_cli.locations import ALLOWANCES, all_stages, baseline_template, project_path
+from release_cli.review.allowances import check_allowances_match, load_allowances
+from release_cli.review.assembly import CloudAssembly
 from release_cli.review.changeset import ChangeSetTarget, review_change_set
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import Allowance, Report
 from release_cli.review.render import RENDERERS
 from release_cli.review.review import review_templates
-from release_cli.review.templates import load_template_file
+from release_cli.review.templates import Template, load_template_file
 
 EXIT_SAFE, EXIT_DANGER, EXIT_INPUT = 0, 1, 2
 
@@ -75,7 +80,16 @@ def run(args: argparse.Namespace) -> int:
 def collect_reports(args: argparse.Namespace) -> list[Report]:
     """One report per comparison the options ask for."""
     stage: str | None = getattr(args, "stage", None)
-    allowances = load_allowances(path=args.allowances or project_path(ALLOWANCES), required=args.allowances is not None)
+    allowances_file = args.allowances or project_path(ALLOWANCES)
+    allowances = load_allowances(path=allowances_file, required=args.allowances is not None)
+    reports = _reports(args=args, stage=stage, allowances=allowances)
+    check_allowances_match(allowances=allowances, reports=reports)
+    for report in reports:
+        report.allowances_file = str(allowances_file)
+    return reports
+
+
+def _reports(*, args: argparse.Namespace, stage: str | None, allowances: list[Allowance]) -> list[Report]:
     if args.old is not None or args.new is not None:
         if args.old is None or args.new is None or args.change_set:
             raise ReviewInputError("--old and --new go together, and not with --change-set")
@@ -85,7 +99,10 @@ def collect_reports(args: argparse.Namespace) -> list[Report]:
             raise ReviewInputError(f"--change-set needs --stage (the stack is {default_stack_name()})")
         return [_change_set_report(args=args, stage=stage, allowances=allowances)]
     stages = [stage] if stage else list(all_stages())
-    return [_stage_report(args=args, stage=s, allowances=allowances) for s in stages]
+    assembly, templates = load_synthesized(args, stages)
+    return [
+        _stage_report(args=args, stage=s, new=templates[s], assembly=assembly, allowances=allowances) for s in stages
+    ]
 
 
 def _files_report(*, old: Path, new: Path, stage: str | None, allowances: list[Allowance]) -> Report:
@@ -99,8 +116,9 @@ def _files_report(*, old: Path, new: Path, stage: str | None, allowances: list[A
     )
 
 
-def _stage_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:
-    new = load_synthesized(args, stage)
+def _stage_report(
+    *, args: argparse.Namespace, stage: str, new: Template, assembly: CloudAssembly, allowances: list[Allowance]
+) -> Report:
     baseline = baseline_template(baselines=args.baselines, stage=stage)
     notices = []
     if baseline.exists():
@@ -108,17 +126,23 @@ def _stage_report(*, args: argparse.Namespace, stage: str, allowances: list[Allo
     else:
         old = {"Resources": {}}
         notices.append(f"no baseline at {baseline}: first release, every resource is an Add")
-    return review_templates(
+    report = review_templates(
         old=old, new=new, label=f"stage {stage}", stage=stage, allowances=allowances, notices=notices
     )
+    report.assembly = assembly.record()
+    return report
 
 
 def _change_set_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:
     client = cloudformation_client_for(args)
     target = ChangeSetTarget(stack_name=stack_name_for(args, stage), change_set_name=args.change_set)
-    synthesized = synthesized_template(cdk_out=args.cdk_out, stage=stage)
-    fallback = load_template_file(path=synthesized) if synthesized.exists() else None
-    return review_change_set(
+    try:
+        assembly, templates = load_synthesized(args, [stage])
+    except ReviewInputError:
+        assembly, fallback = None, None  # the synthesized template is only a fallback: never a stale one
+    else:
+        fallback = templates[stage]
+    report = review_change_set(
         client=client,
         target=target,
         label=f"stage {stage}, change set {args.change_set}",
@@ -126,3 +150,6 @@ def _change_set_report(*, args: argparse.Namespace, stage: str, allowances: list
         allowances=allowances,
         fallback_new=fallback,
     )
+    if assembly is not None and any("classified against the synthesized template" in n for n in report.notices):
+        report.assembly = assembly.record()
+    return report

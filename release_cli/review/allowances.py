@@ -6,6 +6,12 @@ File format (TOML), one ``[[allow]]`` table per allowance::
     logical_id = "OrdersTable1234ABCD"
     stage = "dev"            # optional: omit to allow on every stage
     reason = "dev data is disposable; key schema changed for the v2 model"
+
+An allowance unlocks a gate that guards data, so a mistake in one must never pass silently: an
+unknown key (``stag = "dev"`` would otherwise allow on every stage), a stage that does not exist
+(``stage = "prd"`` would otherwise allow nothing and look fine), an empty reason, and a logical ID
+that appears in none of the templates reviewed (a typo, or a resource long gone) are each an input
+error naming the file and the entry.
 """
 
 from __future__ import annotations
@@ -14,7 +20,11 @@ import tomllib
 from pathlib import Path
 
 from release_cli.review.errors import ReviewInputError
-from release_cli.review.model import Allowance, Finding
+from release_cli.review.model import Allowance, Finding, Report
+from service_model.stages import STAGE_NAMES
+
+KEYS = ("logical_id", "stage", "reason")
+"""Every key an ``[[allow]]`` entry may have."""
 
 
 def load_allowances(*, path: Path, required: bool) -> list[Allowance]:
@@ -28,6 +38,11 @@ def load_allowances(*, path: Path, required: bool) -> list[Allowance]:
         return []
     except tomllib.TOMLDecodeError as err:
         raise ReviewInputError(f"{path}: invalid TOML: {err}") from None
+    unknown = sorted(set(data) - {"allow"})
+    if unknown:
+        raise ReviewInputError(
+            f"{path}: unknown top-level key {', '.join(map(repr, unknown))}; the file holds only [[allow]] entries"
+        )
     entries = data.get("allow", [])
     if not isinstance(entries, list):
         raise ReviewInputError(f"{path}: 'allow' must be an array of tables ([[allow]])")
@@ -35,16 +50,29 @@ def load_allowances(*, path: Path, required: bool) -> list[Allowance]:
 
 
 def _allowance(*, entry: object, number: int, path: Path) -> Allowance:
+    where = f"{path}: allowance {number}"
     if not isinstance(entry, dict):
-        raise ReviewInputError(f"{path}: allowance {number} is not a table")
+        raise ReviewInputError(f"{where} is not a table")
     logical_id, reason, stage = entry.get("logical_id"), entry.get("reason"), entry.get("stage")
     if not isinstance(logical_id, str) or not logical_id:
-        raise ReviewInputError(f"{path}: allowance {number} needs logical_id")
+        raise ReviewInputError(f"{where} needs logical_id (the logical ID of the resource to allow)")
+    where += f" ({logical_id})"
+    unknown = sorted(set(entry) - set(KEYS))
+    if unknown:
+        raise ReviewInputError(
+            f"{where}: unknown key {', '.join(map(repr, unknown))}; an allowance has logical_id, stage (optional) "
+            "and reason"
+        )
     if not isinstance(reason, str) or not reason.strip():
-        raise ReviewInputError(f"{path}: allowance {number} ({logical_id}) needs a non-empty reason")
+        raise ReviewInputError(f"{where} needs a non-empty reason (why losing this data is intended)")
     if stage is not None and not isinstance(stage, str):
-        raise ReviewInputError(f"{path}: allowance {number} ({logical_id}) has a stage that is not a string")
-    return Allowance(logical_id=logical_id, reason=reason.strip(), stage=stage)
+        raise ReviewInputError(f"{where} has a stage that is not a string")
+    if stage is not None and stage not in STAGE_NAMES:
+        raise ReviewInputError(
+            f"{where}: unknown stage {stage!r}; valid stages: {', '.join(STAGE_NAMES)} (omit stage to allow on every "
+            "stage)"
+        )
+    return Allowance(logical_id=logical_id, reason=reason.strip(), stage=stage, origin=f"{path}, allowance {number}")
 
 
 def apply_allowances(*, findings: list[Finding], allowances: list[Allowance], stage: str | None) -> list[Allowance]:
@@ -57,3 +85,21 @@ def apply_allowances(*, findings: list[Finding], allowances: list[Allowance], st
             finding.allowance = match
             used.add(match)
     return [a for a in applicable if a not in used]
+
+
+def check_allowances_match(*, allowances: list[Allowance], reports: list[Report]) -> None:
+    """Refuse an allowance whose logical ID is in none of the templates reviewed for its stage.
+
+    Only reports the allowance applies to count (its stage, or every report when it has none); an
+    allowance for a stage this run did not review is left for the run that does.
+    """
+    for allowance in allowances:
+        applicable = [r for r in reports if allowance.stage is None or r.stage == allowance.stage]
+        if not applicable or any(allowance.logical_id in r.template_ids for r in applicable):
+            continue
+        reviewed = "; ".join(r.label for r in applicable)
+        raise ReviewInputError(
+            f"{allowance.origin or 'allowance'}: logical_id {allowance.logical_id!r} matches no resource in the "
+            f"templates reviewed ({reviewed}); fix the spelling (the IDs are the keys of the template's Resources) "
+            "or delete the entry"
+        )

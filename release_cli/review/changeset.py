@@ -145,7 +145,14 @@ def review_change_set(
             else:
                 change.action, change.replacement = Action.MODIFY, Replacement.UNKNOWN
                 change.notes.append("the change set says Add for a deployed resource: treated as Modify")
-    return gate_changes(changes=merged, label=label, stage=stage, allowances=allowances, notices=notices)
+    return gate_changes(
+        changes=merged,
+        label=label,
+        stage=stage,
+        allowances=allowances,
+        notices=notices,
+        template_ids=frozenset(old_resources) | frozenset(new_resources),
+    )
 
 
 def _current_template(*, client: Any, stack_name: str, notices: list[str]) -> Template:

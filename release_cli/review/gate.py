@@ -102,11 +102,9 @@ def _rename(*, old: ResourceChange, new: ResourceChange) -> Finding:
     policy = (old.old or {}).get("DeletionPolicy")
     fate = "orphaned (DeletionPolicy Retain)" if policy in RETAIN_POLICIES else "deleted with its data"
     message = (
-        f"rename: {old.logical_id} -> {new.logical_id}; CloudFormation sees Remove + Add: "
+        "logical ID renamed; CloudFormation sees Remove + Add: "
         f"{new.logical_id} is created empty (or fails if its name is fixed) and {old.logical_id} is {fate}"
     )
-    new.notes.append(f"rename: {old.logical_id} -> {new.logical_id}")
-    old.notes.append(f"rename: {old.logical_id} -> {new.logical_id}")
     return Finding("rename", (old.logical_id, new.logical_id), old.resource_type, message)
 
 

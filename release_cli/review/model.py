@@ -83,6 +83,8 @@ class Allowance:
     logical_id: str
     reason: str
     stage: str | None = None
+    origin: str = field(default="", compare=False)
+    """Where it was written (``file, allowance N``), for error messages."""
 
 
 @dataclass
@@ -100,6 +102,18 @@ class Finding:
         return self.allowance is not None
 
 
+@dataclass(frozen=True)
+class AssemblyRecord:
+    """Which cloud assembly a stage review read: its manifest, when the synth wrote it, the stacks in it."""
+
+    manifest: str
+    written_at: str
+    stacks: tuple[str, ...]
+
+    def text(self) -> str:
+        return f"cloud assembly {self.manifest} written {self.written_at} (stacks: {', '.join(self.stacks)})"
+
+
 @dataclass
 class Report:
     """Everything the review found for one comparison (one stage, two files, or one change set)."""
@@ -109,6 +123,13 @@ class Report:
     findings: list[Finding]
     notices: list[str] = field(default_factory=list)
     unused_allowances: list[Allowance] = field(default_factory=list)
+    assembly: AssemblyRecord | None = None
+    """The cloud assembly the new side came from (stage reviews), so a report always says what it judged."""
+    template_ids: frozenset[str] = frozenset()
+    """Every logical ID in either template (changed or not): what an allowance may name."""
+    stage: str | None = None
+    allowances_file: str = "review_allowances.toml"
+    """Where a DANGER result tells the reader to add an allowance."""
 
     @property
     def blocking(self) -> list[Finding]:

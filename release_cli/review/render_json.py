@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from release_cli.review.model import Allowance, Finding, Report, ResourceChange
+from release_cli.review.model import Allowance, AssemblyRecord, Finding, Report, ResourceChange
 from release_cli.review.rows import verdict
 
 
@@ -21,10 +21,24 @@ def report_dict(report: Report) -> dict[str, Any]:
         "safe": report.safe,
         "verdict": verdict(report),
         "notices": report.notices,
+        "assembly": _assembly(report.assembly),
         "changes": [_change(c) for c in report.changes],
         "findings": [_finding(f) for f in report.findings],
         "allowances_used": [_allowance(a) for a in report.allowances_used],
         "unused_allowances": [_allowance(a) for a in report.unused_allowances],
+        "how_to_allow": _how_to_allow(report),
+    }
+
+
+def _how_to_allow(report: Report) -> dict[str, Any] | None:
+    """Where and how to allow the blocking changes on purpose (None when nothing blocks)."""
+    if not report.blocking:
+        return None
+    return {
+        "file": report.allowances_file,
+        "fields": {"logical_id": "required", "stage": "optional", "reason": "required, non-empty"},
+        "logical_ids": sorted({f.logical_ids[0] for f in report.blocking}),
+        "stage": report.stage,
     }
 
 
@@ -51,6 +65,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "allowed": finding.allowed,
         "allowance": _allowance(finding.allowance) if finding.allowance else None,
     }
+
+
+def _assembly(assembly: AssemblyRecord | None) -> dict[str, Any] | None:
+    if assembly is None:
+        return None
+    return {"manifest": assembly.manifest, "written_at": assembly.written_at, "stacks": list(assembly.stacks)}
 
 
 def _allowance(allowance: Allowance) -> dict[str, Any]:

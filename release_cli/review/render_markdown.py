@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from release_cli.review.model import Report
-from release_cli.review.rows import HEADERS, change_rows, verdict
+from release_cli.review.rows import HEADERS, allow_entry, allow_hint, change_rows, verdict
 
 
 def render_markdown(reports: list[Report]) -> str:
@@ -14,6 +14,8 @@ def render_markdown(reports: list[Report]) -> str:
 def _section(report: Report) -> str:
     icon = "✅" if report.safe else "❌"
     lines = [f"### {icon} Change review: {report.label}", "", f"**{_escape(verdict(report))}**", ""]
+    if report.assembly is not None:
+        lines.extend([f"Read: {_escape(report.assembly.text())}", ""])
     lines.extend(f"> {_escape(notice)}" for notice in report.notices)
     if report.notices:
         lines.append("")
@@ -30,6 +32,7 @@ def _section(report: Report) -> str:
             f"- `{' -> '.join(f.logical_ids)}` ({f.resource_type}): {_escape(f.message)}" for f in report.blocking
         )
         lines.append("")
+        lines.extend([allow_hint(report).capitalize(), "", "```toml", *allow_entry(report), "```", ""])
     used = [f for f in report.findings if f.allowance is not None]
     if used:
         lines.append("**Allowances used**")

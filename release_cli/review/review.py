@@ -31,7 +31,13 @@ def review_templates(
     changes = diff_resources(old=old_resources, new=new_resources, schemas=schemas)
     propagate_replacements(changes=changes, old=old_resources, new=new_resources, schemas=schemas)
     return gate_changes(
-        changes=changes, label=label, stage=stage, allowances=allowances, notices=notices, stateful=stateful
+        changes=changes,
+        label=label,
+        stage=stage,
+        allowances=allowances,
+        notices=notices,
+        stateful=stateful,
+        template_ids=frozenset(old_resources) | frozenset(new_resources),
     )
 
 
@@ -43,6 +49,7 @@ def gate_changes(
     allowances: list[Allowance] | None,
     notices: list[str] | None,
     stateful: StatefulTypes | None = None,
+    template_ids: frozenset[str] = frozenset(),
 ) -> Report:
     """Churn, renames, danger and allowances over an already classified set of changes."""
     stateful = stateful or load_stateful_types()
@@ -56,4 +63,6 @@ def gate_changes(
         findings=findings,
         notices=list(notices or []),
         unused_allowances=unused,
+        template_ids=template_ids | frozenset(changes),
+        stage=stage,
     )

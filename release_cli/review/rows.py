@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from release_cli.review.model import Report, ResourceChange
+from release_cli.review.model import Finding, Report, ResourceChange
 
 HEADERS = ("Action", "Logical ID", "Type", "Replacement", "Caused by", "Notes")
 
 
 def change_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
     """One row per change, as the console lists a change set, plus a Notes column for churn and danger."""
-    flagged = {lid: f for f in report.findings for lid in f.logical_ids}
     rows = []
     for change in report.changes:
+        flags = _flags([f for f in report.findings if change.logical_id in f.logical_ids])
         rows.append(
             (
                 change.action.value,
@@ -19,27 +19,32 @@ def change_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
                 change.resource_type,
                 change.replacement.value,
                 change.cause_text,
-                notes_for(change, flagged_kind=_flag(flagged.get(change.logical_id))),
+                notes_for(change, flags=flags),
             )
         )
     return rows
 
 
-def notes_for(change: ResourceChange, *, flagged_kind: str | None) -> str:
-    parts = []
-    if flagged_kind:
-        parts.append(flagged_kind)
+def notes_for(change: ResourceChange, *, flags: list[str]) -> str:
+    """Every finding on the row (a renamed table that also loses Retain shows both), churn, then notes."""
+    parts = list(flags)
     if change.churn:
         parts.append(f"expected churn ({change.churn})")
     parts.extend(change.notes)
     return "; ".join(parts)
 
 
-def _flag(finding: object) -> str | None:
-    if finding is None:
-        return None
-    allowed = getattr(finding, "allowed", False)
-    return f"{'ALLOWED' if allowed else 'DANGER'}: {getattr(finding, 'kind', '')}"
+def _flags(findings: list[Finding]) -> list[str]:
+    """``DANGER: kind, kind`` (and ``ALLOWED: ...``); the rename pair once: ``DANGER: rename (A -> B)``."""
+    parts = []
+    for status, allowed in (("DANGER", False), ("ALLOWED", True)):
+        kinds = [f.kind for f in findings if f.allowed == allowed]
+        if kinds:
+            parts.append(f"{status}: {', '.join(kinds)}")
+    pairs = sorted({" -> ".join(f.logical_ids) for f in findings if len(f.logical_ids) > 1})
+    if parts and pairs:
+        parts[-1] += f" ({', '.join(pairs)})"
+    return parts
 
 
 def verdict(report: Report) -> str:
@@ -53,3 +58,30 @@ def verdict(report: Report) -> str:
     if report.findings:
         return f"SAFE with {len(report.findings)} allowed dangerous change(s) ({summary})"
     return f"SAFE: no data-losing change ({summary})" if report.changes else "SAFE: no changes"
+
+
+ALLOW_REASON = "<why losing this data is intended>"
+
+
+def allow_entry(report: Report) -> list[str]:
+    """The ``[[allow]]`` entry that would let the first blocking change through (empty when nothing blocks).
+
+    A DANGER result says how to accept it on purpose: which file, which fields; the reader fills the reason.
+    """
+    if not report.blocking:
+        return []
+    stage = f'stage = "{report.stage}"' if report.stage else '# stage = "<stage>"'
+    return [
+        "[[allow]]",
+        f'logical_id = "{report.blocking[0].logical_ids[0]}"',
+        f"{stage}  # optional: omit to allow on every stage",
+        f'reason = "{ALLOW_REASON}"',
+    ]
+
+
+def allow_hint(report: Report) -> str:
+    """The sentence before the entry."""
+    return (
+        f"to allow a change on purpose, add an entry to {report.allowances_file} "
+        "(one per logical ID; for a rename either ID):"
+    )

@@ -101,9 +101,41 @@ def test_current_code_passes_every_production_safe_event(local: Any) -> None:
     assert {r.name: r.problems for r in results if not r.passed} == {}
 
 
-def test_a_version_without_validation_fails_its_events(local: Any) -> None:
-    results = run_checks(parse_events(events_for_hook()), "8", broken_invoker)
-    assert not all(result.passed for result in results)
+HOOK_EVENTS = parse_events(events_for_hook())
+EVENT_NAMES = [event["name"] for event in HOOK_EVENTS]
+
+
+def test_a_version_without_validation_fails_every_event(local: Any) -> None:
+    # The seed's v1 answers 200 with the contract fields only: no event's expectation holds.
+    results = run_checks(HOOK_EVENTS, "8", broken_invoker)
+    assert [r.name for r in results if not r.passed] == EVENT_NAMES
+
+
+def breaks_only(name: str, invoker: Any) -> Any:
+    """``invoker``, except that the event called ``name`` gets the broken version's answer."""
+    payloads = {json.dumps(e["payload"], sort_keys=True): e["name"] for e in HOOK_EVENTS}
+
+    def invoke(version: str, payload: dict[str, Any]) -> Any:
+        if payloads.get(json.dumps(payload, sort_keys=True)) == name:
+            return broken_invoker(version, payload)
+        return invoker(version, payload)
+
+    return invoke
+
+
+@pytest.mark.parametrize("name", EVENT_NAMES)
+def test_one_failing_event_of_eight_fails_the_deployment(local: Any, name: str) -> None:
+    assert len(EVENT_NAMES) == 8 and len(set(EVENT_NAMES)) == 8
+    invoke = breaks_only(name, in_process_invoker(local))
+    results = run_checks(HOOK_EVENTS, "8", invoke)
+    assert [r.name for r in results if not r.passed] == [name]
+    client, stubber = stubbed_codedeploy(content=appspec())
+    with stubber:
+        assert hook.verify(client, None, "d-1", env(), invoke=invoke) == "Failed"
+
+
+def test_no_results_is_not_success() -> None:
+    assert hook.summarize("d-1", []) == "Failed"
 
 
 def test_an_invocation_that_raises_is_a_failed_check() -> None:
@@ -160,16 +192,31 @@ def test_verify_fails_when_the_deployment_is_for_another_alias() -> None:
         assert hook.verify(client, None, "d-1", env(), invoke=broken_invoker) == "Failed"
 
 
-@pytest.mark.parametrize("status", ["Succeeded", "Failed"])
-def test_report_sends_the_status_to_codedeploy(status: str) -> None:
-    client, stubber = stubbed_codedeploy()
-    expected = {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "e-1", "status": status}
-    stubber.add_response(
-        "put_lifecycle_event_hook_execution_status", {"lifecycleEventHookExecutionId": "e-1"}, expected
-    )
+def run_handler(monkeypatch: pytest.MonkeyPatch, invoker: Any, reported: str) -> dict[str, Any]:
+    """The hook's entry point end to end: it finds the target in the deployment, runs the events with
+    ``invoker`` and must report ``reported`` to CodeDeploy (the Stubber refuses any other status)."""
+    client, stubber = stubbed_codedeploy(content=appspec())
+    expected = {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "e-1", "status": reported}
+    stubber.add_response("put_lifecycle_event_hook_execution_status", {}, expected)
+    monkeypatch.setattr(hook, "_clients", {"codedeploy": client, "lambda": None})
+    monkeypatch.setattr(hook, "lambda_invoker", lambda lambda_client, function_name: invoker)
+    for key, value in env().items():
+        monkeypatch.setenv(key, value)
     with stubber:
-        hook.report(client, "d-1", "e-1", status)
-    stubber.assert_no_pending_responses()
+        result = hook.lambda_handler({"DeploymentId": "d-1", "LifecycleEventHookExecutionId": "e-1"}, None)
+        stubber.assert_no_pending_responses()
+    return result
+
+
+def test_handler_reports_succeeded_for_a_version_that_passes_every_event(
+    local: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_handler(monkeypatch, in_process_invoker(local), reported="Succeeded") == {"status": "Succeeded"}
+
+
+def test_handler_reports_failed_when_one_event_fails(local: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoker = breaks_only("GetOrderStatus", in_process_invoker(local))
+    assert run_handler(monkeypatch, invoker, reported="Failed") == {"status": "Failed"}
 
 
 def test_lambda_invoker_targets_the_version_and_raises_on_function_error() -> None:

@@ -186,3 +186,53 @@ def test_idempotency_key_rules(key: Any) -> None:
     with pytest.raises(BadRequest) as caught:
         validate_idempotency_key(key)
     assert caught.value.errors[0].field == "idempotencyKey"
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        (7, "must be a string, got number"),
+        ("", "must be 1 to 128 letters, digits or '-_.:'"),
+        ("k" * 129, "must be 1 to 128 letters, digits or '-_.:'"),
+    ],
+)
+def test_idempotency_key_problem_in_full(key: Any, problem: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        validate_idempotency_key(key)
+    assert [(e.field, e.problem) for e in caught.value.errors] == [("idempotencyKey", problem)]
+
+
+@pytest.mark.parametrize("key", ["k" * 128, "a", "A-z_0.9:x"])
+def test_idempotency_key_edges_are_accepted(key: str) -> None:
+    assert validate_idempotency_key(key) == key
+
+
+# The accepted side of each limit (the refused side is tested above): a limit that drifts by one fails here.
+
+
+def test_customer_id_of_the_maximum_length_is_accepted() -> None:
+    assert validate_create({**VALID, "customerId": "C" * 128}, 25).customer_id == "C" * 128
+
+
+def test_product_id_of_the_maximum_length_is_accepted() -> None:
+    item = {"productId": "P" * 64, "quantity": 1}
+    assert validate_create({**VALID, "items": [item]}, 25).items[0].product_id == "P" * 64
+
+
+def test_exactly_the_item_limit_is_accepted() -> None:
+    items = [{"productId": f"P{i}", "quantity": 1} for i in range(3)]
+    assert len(validate_create({**VALID, "items": items}, max_items=3).items) == 3
+
+
+def test_problems_after_a_duplicate_are_still_reported() -> None:
+    items = [{"productId": "P", "quantity": 1}, {"productId": "P", "quantity": 2}, {"productId": "Q", "quantity": 0}]
+    assert problems({**VALID, "items": items}) == [
+        ("items[1].productId", "duplicates items[0]"),
+        ("items[2].quantity", "must be between 1 and 1000, got 0"),
+    ]
+
+
+def test_exactly_the_reported_maximum_is_listed_without_a_more_line() -> None:
+    items = [{"productId": f"P{i}", "quantity": 0} for i in range(19)]
+    found = problems({"items": items})  # customerId missing + 19 quantities = 20
+    assert len(found) == 20 and found[-1][0] != "(more)"

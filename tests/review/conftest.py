@@ -39,6 +39,27 @@ def corpus_pair(case: str) -> Pair:
     return Pair(old=old, new=folder / "new.json")
 
 
+def write_assembly(cdk_out: Path, templates: dict[str, str]) -> Path:
+    """A cloud assembly as ``cdk synth`` leaves it: each stage's template plus a manifest listing its stack.
+
+    Only the manifest's stack artifacts count (``release_cli.review.assembly``), so a test that wants a
+    template to be read must list it here, as synth would.
+    """
+    from service_model import naming
+
+    cdk_out.mkdir(parents=True, exist_ok=True)
+    artifacts: dict[str, Any] = {"Tree": {"type": "cdk:tree", "properties": {"file": "tree.json"}}}
+    for stage, text in templates.items():
+        stack = naming.stack_name(stage)
+        (cdk_out / f"{stack}.template.json").write_text(text)
+        artifacts[stack] = {
+            "type": "aws:cloudformation:stack",
+            "properties": {"templateFile": f"{stack}.template.json"},
+        }
+    (cdk_out / "manifest.json").write_text(json.dumps({"version": "55.0.0", "artifacts": artifacts}))
+    return cdk_out
+
+
 @dataclass(frozen=True)
 class CliResult:
     code: int

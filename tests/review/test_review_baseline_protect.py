@@ -12,16 +12,13 @@ from typing import Any
 
 from botocore.stub import ANY
 
-from tests.review.conftest import CliResult, corpus_pair
+from tests.review.conftest import CliResult, corpus_pair, write_assembly
 
 TEMPLATE = corpus_pair("add").old
 
 
 def _synth(tmp_path: Path) -> Path:
-    cdk_out = tmp_path / "cdk.out"
-    cdk_out.mkdir()
-    (cdk_out / "version-demo-dev.template.json").write_text(TEMPLATE.read_text())
-    return cdk_out
+    return write_assembly(tmp_path / "cdk.out", {"dev": TEMPLATE.read_text()})
 
 
 def _stack(aws: Any) -> str:
@@ -60,9 +57,7 @@ def test_baseline_from_stack_uses_the_deployed_template(
 
 
 def test_protect_dry_run_prints_policy_denying_stateful_only(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
-    cdk_out = tmp_path / "cdk.out"
-    cdk_out.mkdir()
-    (cdk_out / "version-demo-prod.template.json").write_text(TEMPLATE.read_text())
+    cdk_out = write_assembly(tmp_path / "cdk.out", {"prod": TEMPLATE.read_text()})
     result = run_cli("protect", "--stage", "prod", "--dry-run", "--from-synth", "--cdk-out", str(cdk_out))
     policy = json.loads(result.out.split("\n", 1)[1])
     deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")

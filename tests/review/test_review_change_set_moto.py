@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.review.conftest import CliResult
+from tests.review.conftest import CliResult, write_assembly
 
 _RUN = uuid.uuid4().hex[:8]
 """Table names are global in the shared moto server: suffix them per test run."""
@@ -42,9 +42,7 @@ def _prepare(aws: Any, tmp_path: Path, *, old: dict[str, Any], new: dict[str, An
     stack = f"version-demo-dev-{uuid.uuid4().hex[:8]}"
     aws.create_stack(StackName=stack, TemplateBody=json.dumps(old))
     aws.create_change_set(StackName=stack, ChangeSetName=f"cs-{stack}", TemplateBody=json.dumps(new))
-    cdk_out = tmp_path / "cdk.out"
-    cdk_out.mkdir()
-    (cdk_out / "version-demo-dev.template.json").write_text(json.dumps(new))
+    cdk_out = write_assembly(tmp_path / "cdk.out", {"dev": json.dumps(new)})
     return stack, cdk_out
 
 

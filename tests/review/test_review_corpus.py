@@ -87,7 +87,22 @@ def test_replaced_role_is_not_danger_but_replaced_table_is() -> None:
 def test_logical_id_rename_is_one_rename_finding() -> None:
     report = corpus_pair("rename").review()
     assert [(f.kind, f.logical_ids) for f in report.blocking] == [("rename", ("OrdersTable", "OrdersTableV2"))]
-    assert "rename: OrdersTable -> OrdersTableV2" in report.blocking[0].message
+    assert "CloudFormation sees Remove + Add" in report.blocking[0].message
+    assert "OrdersTable is orphaned (DeletionPolicy Retain)" in report.blocking[0].message
+
+
+def test_rename_that_also_drops_retain_reports_both_findings() -> None:
+    report = corpus_pair("rename_retain_removed").review()
+    assert [(f.kind, f.logical_ids) for f in report.blocking] == [
+        ("rename", ("OrdersTable", "OrdersTableV2")),
+        ("retain-removed", ("OrdersTable", "OrdersTableV2")),
+    ]
+    assert "DeletionPolicy Retain -> Delete (default)" in report.blocking[1].message
+    assert "UpdateReplacePolicy Retain -> Delete (default)" in report.blocking[1].message
+
+
+def test_rename_that_keeps_retain_has_no_retain_finding() -> None:
+    assert _kinds(corpus_pair("rename").review()) == ["rename"]
 
 
 def test_removed_table_without_retain_is_deleted_danger() -> None:

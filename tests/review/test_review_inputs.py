@@ -53,7 +53,7 @@ def test_change_set_without_stage_is_a_usage_error(run_cli: Callable[..., CliRes
 
 def test_missing_synthesized_template_says_to_synth(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     result = run_cli("review", "--stage", "dev", "--cdk-out", str(tmp_path))
-    assert (result.code, "run cdk synth first" in result.err) == (2, True)
+    assert (result.code, "no cloud assembly" in result.err, "cdk synth -c stage=" in result.err) == (2, True, True)
 
 
 def test_resources_as_a_list_says_it_must_be_a_mapping(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from release_cli.cli import build_parser
 from release_cli.locations import synthesized_template
 from tests.conftest import ROOT
-from tests.review.conftest import CliResult, corpus_pair
+from tests.review.conftest import CliResult, corpus_pair, write_assembly
 
 SHARED_COMMANDS = ("review", "baseline", "protect")
 
@@ -46,7 +46,7 @@ def test_synthesized_template_is_named_after_the_stage_settings_stack(renamed_pr
 def test_protect_defaults_to_the_stage_settings_stack(
     renamed_project: str, run_cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
-    (tmp_path / "renamed-prod.template.json").write_text(corpus_pair("add").new.read_text())
+    write_assembly(tmp_path, {"prod": corpus_pair("add").new.read_text()})
     result = run_cli("protect", "--stage", "prod", "--dry-run", "--from-synth", "--cdk-out", str(tmp_path))
     assert "would enable termination protection on renamed-prod" in result.out
 
