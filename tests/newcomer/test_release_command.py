@@ -47,7 +47,7 @@ def test_from_a_subdirectory_a_missing_assembly_is_named_with_its_real_path(tmp_
         (project / name).write_text((ROOT / name).read_text())
     result = release("review", "--stage", "dev", cwd=project / "deep" / "down")
     assert result.returncode == 2
-    assert f"{project / 'cdk.out' / 'version-demo-dev.template.json'}: no synthesized template" in result.stderr
+    assert f"{project / 'cdk.out' / 'manifest.json'}: no cloud assembly" in result.stderr
 
 
 def test_outside_any_checkout_help_still_works(tmp_path: Path) -> None:

@@ -215,7 +215,7 @@ def test_handler_reports_succeeded_for_a_version_that_passes_every_event(
 
 
 def test_handler_reports_failed_when_one_event_fails(local: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    invoker = breaks_only("GetOrderStatus", in_process_invoker(local))
+    invoker = breaks_only("GetOrderStatusUnknown", in_process_invoker(local))
     assert run_handler(monkeypatch, invoker, reported="Failed") == {"status": "Failed"}
 
 
