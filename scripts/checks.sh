@@ -9,6 +9,11 @@ case "${1:-}" in
     ;;
 esac
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# mypy spends about a minute on aws-cdk-lib's types with a cold cache and about a second with a warm
+# one. The cache lives outside the checkout (like pip's and npm's) so a fresh clone on the same
+# machine starts warm; mypy checks every cached module's content hash, so a stale entry is rechecked,
+# never trusted. MYPY_CACHE_DIR, when set, wins.
+export MYPY_CACHE_DIR="${MYPY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/version-demo/mypy}"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy app.py service_model stacks constructs_lib release_cli lambda_src/order_api scripts/lib
