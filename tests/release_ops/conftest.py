@@ -10,38 +10,12 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from release_cli.cli import main
-
 REGION = "us-east-1"
-
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
-    """Run ``release <argv...>`` in-process and capture its exit code and output."""
-
-    def run(*argv: str) -> CliResult:
-        capsys.readouterr()
-        code = main([str(a) for a in argv])
-        captured = capsys.readouterr()
-        return CliResult(code=code, out=captured.out, err=captured.err)
-
-    return run
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from release_cli.cli import main
 from release_cli.review import Report, review_templates
 from release_cli.review.templates import load_template_file
 
@@ -58,29 +56,6 @@ def write_assembly(cdk_out: Path, templates: dict[str, str]) -> Path:
         }
     (cdk_out / "manifest.json").write_text(json.dumps({"version": "55.0.0", "artifacts": artifacts}))
     return cdk_out
-
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
-    """Run ``release <argv...>`` in-process and capture its exit code and output."""
-
-    def run(*argv: str) -> CliResult:
-        capsys.readouterr()
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        return CliResult(code=code, out=captured.out, err=captured.err)
-
-    return run
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from release_cli.review.errors import ReviewInputError
-from tests.review.conftest import CliResult, corpus_pair
+from tests.conftest import CliResult
+from tests.review.conftest import corpus_pair
 
 REPLACED = corpus_pair("replacement")
 

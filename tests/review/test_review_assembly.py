@@ -16,7 +16,8 @@ import pytest
 
 from release_cli.review.assembly import newest_source, read_assembly, require_fresh
 from release_cli.review.errors import ReviewInputError
-from tests.review.conftest import CliResult, corpus_pair, write_assembly
+from tests.conftest import CliResult
+from tests.review.conftest import corpus_pair, write_assembly
 
 PAIR = corpus_pair("add")
 LONG_AGO = 1_000_000_000  # 2001: older than any source file of a checkout

@@ -12,7 +12,8 @@ from typing import Any
 
 from botocore.stub import ANY
 
-from tests.review.conftest import CliResult, corpus_pair, write_assembly
+from tests.conftest import CliResult
+from tests.review.conftest import corpus_pair, write_assembly
 
 TEMPLATE = corpus_pair("add").old
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.review.conftest import CliResult, write_assembly
+from tests.conftest import CliResult
+from tests.review.conftest import write_assembly
 
 _RUN = uuid.uuid4().hex[:8]
 """Table names are global in the shared moto server: suffix them per test run."""

@@ -9,7 +9,8 @@ import pytest
 
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import parse_template, validate_template
-from tests.review.conftest import CliResult, corpus_pair
+from tests.conftest import CliResult
+from tests.review.conftest import corpus_pair
 
 GOOD = corpus_pair("add").new
 

@@ -14,8 +14,8 @@ import pytest
 
 from release_cli.cli import build_parser
 from release_cli.locations import synthesized_template
-from tests.conftest import ROOT
-from tests.review.conftest import CliResult, corpus_pair, write_assembly
+from tests.conftest import ROOT, CliResult
+from tests.review.conftest import corpus_pair, write_assembly
 
 SHARED_COMMANDS = ("review", "baseline", "protect")
 

@@ -10,7 +10,8 @@ import pytest
 
 from release_cli.review.model import Allowance
 from release_cli.review.rows import change_rows
-from tests.review.conftest import CliResult, corpus_pair, write_assembly
+from tests.conftest import CliResult
+from tests.review.conftest import corpus_pair, write_assembly
 
 RENAME = corpus_pair("rename")
 ARGS = ("review", "--old", str(RENAME.old), "--new", str(RENAME.new))
