@@ -22,7 +22,7 @@ from release_cli.commands._release_options import add_json, add_target, context_
 from release_cli.ops.confirm import confirm
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.invoker import invoke
-from release_cli.ops.output import print_json
+from release_cli.ops.output import print_json, readable_response
 from service_model.test_events import TestEvent, events_dir, load_events
 
 
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(json.dumps(_readable(called.response), indent=2))
+        print(json.dumps(readable_response(called.response), indent=2))
         print(f"executed version: {called.executed_version or 'not reported'} ({called.call_ms:.0f} ms)")
         for problem in problems:
             print(f"- {problem}")
@@ -93,12 +93,3 @@ def _event(args: argparse.Namespace) -> TestEvent | None:
     if args.event not in by_name:
         raise OpsError(f"unknown event {args.event!r}; known: {', '.join(by_name)}")
     return by_name[args.event]
-
-
-def _readable(response: Any) -> Any:
-    if isinstance(response, dict) and isinstance(response.get("body"), str):
-        try:
-            return {**response, "body": json.loads(response["body"])}
-        except ValueError:
-            return response
-    return response

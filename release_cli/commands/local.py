@@ -18,6 +18,7 @@ from typing import Any
 
 from release_cli.commands._options import add_stage, command_parser
 from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
+from release_cli.ops.output import readable_response
 from service_model.stages import load_stage
 from service_model.test_events import TestEvent, TestEventError, events_dir, load_event_file, load_events
 
@@ -121,7 +122,7 @@ def _print_result(result: EventResult, *, quiet: bool, judged: bool) -> None:
     for problem in result.problems:
         print(f"         - {problem}")
     if not quiet:
-        print(_indent(json.dumps(_readable(result.response), indent=2)))
+        print(_indent(json.dumps(readable_response(result.response), indent=2)))
 
 
 def _as_json(event: TestEvent, result: EventResult) -> dict[str, Any]:
@@ -131,18 +132,8 @@ def _as_json(event: TestEvent, result: EventResult) -> dict[str, Any]:
         "verdict": verdict,
         "problems": result.problems,
         "durationMs": round(result.duration_ms, 3),
-        "response": _readable(result.response),
+        "response": readable_response(result.response),
     }
-
-
-def _readable(response: Any) -> Any:
-    """The response with its JSON body string parsed, so it prints as a tree."""
-    if isinstance(response, dict) and isinstance(response.get("body"), str):
-        try:
-            return {**response, "body": json.loads(response["body"])}
-        except ValueError:
-            return response
-    return response
 
 
 def _indent(text: str) -> str:

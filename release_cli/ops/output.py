@@ -31,3 +31,13 @@ def human_bytes(size: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TB"
+
+
+def readable_response(response: Any) -> Any:
+    """A Lambda proxy response with its JSON ``body`` string parsed, so it prints as a tree (else as it is)."""
+    if isinstance(response, dict) and isinstance(response.get("body"), str):
+        try:
+            return {**response, "body": json.loads(response["body"])}
+        except ValueError:
+            return response
+    return response

