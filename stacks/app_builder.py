@@ -32,7 +32,10 @@ def build_app(
     """Add ``version-demo-<stage>`` for one stage, or for every stage when ``stage`` is None."""
     stages = stages if stages is not None else load_stages()
     if stage is not None and stage not in stages:
-        raise StageConfigError(f"unknown stage {stage!r} (from --context stage=...); valid stages: {', '.join(stages)}")
+        raise StageConfigError(
+            f"unknown stage {stage!r} (from --context stage=...); valid stages: {', '.join(stages)} "
+            f"(and {PIPELINE}, {CI_BOOTSTRAP} for the CI stacks)"
+        )
     selected = [stages[stage]] if stage else list(stages.values())
     built = {}
     for config in selected:

@@ -19,7 +19,10 @@ def run_app(tmp_path, context: dict) -> subprocess.CompletedProcess:
 def test_unknown_stage_stops_synth_and_lists_the_valid_ones(tmp_path):
     result = run_app(tmp_path, {"stage": "qa"})
     assert result.returncode == 1
-    assert "error: unknown stage 'qa' (from --context stage=...); valid stages: dev, staging, prod" in result.stderr
+    assert (
+        "error: unknown stage 'qa' (from --context stage=...); valid stages: dev, staging, prod "
+        "(and pipeline, ci-bootstrap for the CI stacks)"
+    ) in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*.template.json")), "nothing may be synthesized for a bad stage"
 
