@@ -29,7 +29,8 @@ LOGGER = logging.getLogger("pre_traffic_hook")
 LOGGER.setLevel(logging.INFO)
 logging.getLogger("pre_traffic").setLevel(logging.INFO)
 
-# A test invocation may take the function's whole timeout; one retry covers a transient failure.
+# A test invocation may take the function's whole timeout. botocore counts max_attempts as retries after
+# the first call: two retries, three attempts in all, cover a transient failure.
 LAMBDA_CONFIG = Config(retries={"mode": "standard", "max_attempts": 2}, read_timeout=30, connect_timeout=3)
 CODEDEPLOY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
 
