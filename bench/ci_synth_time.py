@@ -8,13 +8,12 @@ Usage: .venv/bin/python bench/ci_synth_time.py [runs]
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from synth_time import synth_seconds  # bench/ is on sys.path when a bench script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTION = "arn:aws:codeconnections:eu-west-1:111111111111:connection/12345678-1234-1234-1234-123456789012"
@@ -31,26 +30,13 @@ VARIANTS = {
 }  # fmt: skip
 
 
-def synth_seconds(context: list[str], outdir: Path) -> float:
-    shutil.rmtree(outdir, ignore_errors=True)
-    start = time.perf_counter()
-    subprocess.run(
-        [str(ROOT / "scripts/cdk"), "synth", "--quiet", *context, "-o", str(outdir)],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - start
-
-
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
             for name, context in VARIANTS.items():
-                times[name].append(synth_seconds(context, Path(tmp) / "out"))
+                times[name].append(synth_seconds(ROOT, Path(tmp) / "out", context))
     print(f"runs: {runs}")
     for name, seconds in times.items():
         print(f"{name:30} median {statistics.median(seconds):6.2f} s  {[round(t, 2) for t in seconds]}")

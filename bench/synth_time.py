@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,11 +30,12 @@ app.synth()
 """
 
 
-def synth_seconds(app_dir: Path, outdir: Path) -> float:
+def synth_seconds(app_dir: Path, outdir: Path, context: Sequence[str] = ()) -> float:
+    """Wall time of one ``cdk synth`` of the app in ``app_dir`` (the project's pinned CLI), with ``context`` flags."""
     shutil.rmtree(outdir, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(
-        [str(ROOT / "scripts/cdk"), "synth", "--quiet", "-o", str(outdir)],
+        [str(ROOT / "scripts/cdk"), "synth", "--quiet", *context, "-o", str(outdir)],
         cwd=app_dir,
         check=True,
         stdout=subprocess.DEVNULL,
