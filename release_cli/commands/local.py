@@ -16,14 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from release_cli.commands._options import add_stage, command_parser
+from release_cli.commands._local_options import add_local_function_options, invoked_alias
+from release_cli.commands._options import command_parser
 from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
 from release_cli.ops.output import readable_response
-from service_model.stages import load_stage
 from service_model.test_events import TestEvent, TestEventError, events_dir, load_event_file, load_events
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
-DEFAULT_STAGE = "dev"
 
 
 def register(subparsers: Any) -> None:
@@ -44,20 +43,9 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="run this event file (repeatable; a test-event file, or a bare payload as sam local invoke -e takes)",
     )
-    add_stage(parser, help_text="stage whose synthesized template and API alias to use", default=DEFAULT_STAGE)
-    parser.add_argument(
-        "--template", type=Path, help="template to read tables from (default: the stage's in the project's cdk.out)"
-    )
+    add_local_function_options(parser, template_gives="tables")
     parser.add_argument(
         "--events-dir", type=Path, default=events_dir(), help="folder of event files (default: %(default)s)"
-    )
-    parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
-    parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
-    parser.add_argument(
-        "--no-sample-data",
-        dest="sample_data",
-        action="store_false",
-        help="start from empty tables, without the sample orders of sample_data/orders.json",
     )
     parser.add_argument("--quiet", action="store_true", help="print one line per event, not the responses")
     parser.add_argument(
@@ -72,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         events = _chosen_events(args)
         template_file = args.template or template_path(stage)
         template = load_template(template_file)
-        alias = args.alias or _default_alias(stage)
+        alias = invoked_alias(args)
         print(f"stage {stage}, alias {alias}, template {template_file}", file=sys.stderr)
         results = run_events(
             events, template, alias=alias, function_version=args.function_version, sample_data=args.sample_data
@@ -109,10 +97,6 @@ def _select(events: list[Any], names: list[str]) -> list[Any]:
     if unknown:
         raise TestEventError(f"unknown event(s) {', '.join(unknown)}; known: {', '.join(by_name)}")
     return [by_name[name] for name in names]
-
-
-def _default_alias(stage: str) -> str:
-    return load_stage(stage).api_alias
 
 
 def _print_result(result: EventResult, *, quiet: bool, judged: bool) -> None:

@@ -21,11 +21,11 @@ import argparse
 import signal
 import sys
 import threading
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from release_cli.commands._options import add_stage, command_parser
+from release_cli.commands._local_options import add_local_function_options, invoked_alias
+from release_cli.commands._options import command_parser
 from release_cli.http_routes import RouteError, routes_from_template
 from release_cli.local_invoke import (
     LocalInvokeError,
@@ -35,10 +35,8 @@ from release_cli.local_invoke import (
     make_context,
     template_path,
 )
-from service_model.stages import load_stage
 
 EXIT_OK, EXIT_USAGE = 0, 2
-DEFAULT_STAGE = "dev"
 DEFAULT_PORT = 3000
 HOST = "127.0.0.1"
 
@@ -50,19 +48,8 @@ def register(subparsers: Any) -> None:
         help_text="serve the Order API over HTTP on 127.0.0.1 (local tables, no Docker), like sam local start-api",
         description=__doc__,
     )
-    add_stage(parser, help_text="stage whose synthesized template and API alias to use", default=DEFAULT_STAGE)
+    add_local_function_options(parser, template_gives="routes and tables")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (0 takes a free one)")
-    parser.add_argument(
-        "--template", type=Path, help="template to read routes and tables from (default: the stage's in cdk.out)"
-    )
-    parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
-    parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
-    parser.add_argument(
-        "--no-sample-data",
-        dest="sample_data",
-        action="store_false",
-        help="start from empty tables, without the sample orders of sample_data/orders.json",
-    )
     parser.set_defaults(func=run)
 
 
@@ -78,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         routes = routes_from_template(template)
         if not routes:
             raise LocalInvokeError(f"{template_file}: no AWS::ApiGatewayV2::Route; there is no HTTP API to serve")
-        alias = args.alias or load_stage(args.stage).api_alias
+        alias = invoked_alias(args)
         server = make_server(LocalApi(routes, _not_ready), HOST, args.port)
     except (LocalInvokeError, RouteError) as err:
         print(f"error: {err}", file=sys.stderr)

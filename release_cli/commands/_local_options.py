@@ -1,0 +1,40 @@
+"""What ``release local`` and ``release serve`` share: the options that say which handler runs, how.
+
+Both run the Order API handler in-process on moto tables built from a synthesized template, so
+they take the same stage, template, alias, reported version and sample-data switch, with one help
+text each, and find the alias the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from release_cli.commands._options import add_stage
+from service_model.stages import load_stage
+
+DEFAULT_STAGE = "dev"
+
+
+def add_local_function_options(parser: argparse.ArgumentParser, *, template_gives: str) -> None:
+    """``--stage/--template/--alias/--function-version/--no-sample-data``; ``template_gives`` says what the
+    command reads from the template ("tables", "routes and tables")."""
+    add_stage(parser, help_text="stage whose synthesized template and API alias to use", default=DEFAULT_STAGE)
+    parser.add_argument(
+        "--template",
+        type=Path,
+        help=f"template to read {template_gives} from (default: the stage's in the project's cdk.out)",
+    )
+    parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
+    parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
+    parser.add_argument(
+        "--no-sample-data",
+        dest="sample_data",
+        action="store_false",
+        help="start from empty tables, without the sample orders of sample_data/orders.json",
+    )
+
+
+def invoked_alias(args: argparse.Namespace) -> str:
+    """``--alias``, else the stage's API alias (the one its HTTP API invokes)."""
+    return str(args.alias or load_stage(args.stage).api_alias)
