@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 from release_cli import commands
 from release_cli.commands._options import HelpFormatter, add_aws_options
+from release_cli.error_report import report_error
+from release_cli.ops.errors import OpsError
+from release_cli.review.errors import ReviewInputError
 from release_cli.version import project_version
+from service_model.input_files import InputFileError, describe_os_error
 from service_model.project import ProjectNotFoundError
 from service_model.stages import StageConfigError
+from service_model.test_events import TestEventError
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a Unix tool killed by SIGPIPE reports
 
 
 def command_modules() -> list[str]:
@@ -51,16 +58,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every way it can stop on bad input is ``error: ...`` and exit code 2 (see
+    ``release_cli.error_report``), never a traceback and never 1, which means a failed check."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (StageConfigError, ProjectNotFoundError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+    except OpsError as err:
+        return report_error(args, str(err), err.exit_code)
+    except (StageConfigError, ProjectNotFoundError, InputFileError, ReviewInputError) as err:
+        return report_error(args, str(err), EXIT_USAGE)
+    except TestEventError as err:
+        return report_error(args, f"{err} (fix the event file; release local checks them offline)", EXIT_USAGE)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as err:  # a file problem no command anticipated: still a named path, still bad input
+        where = f"{err.filename}: " if err.filename else ""
+        return report_error(args, f"{where}{describe_os_error(err)}", EXIT_USAGE)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """After the reader went away (``release status | head``): point stdout at /dev/null so the
+    interpreter's final flush cannot raise again, and exit quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:

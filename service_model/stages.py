@@ -23,6 +23,7 @@ from service_model.alias_spec import (
     WeightedRoute,
     validate_aliases,
 )
+from service_model.input_files import read_text
 from service_model.naming import MAX_FUNCTION_NAME, PROJECT, hook_function_name, stack_name
 from service_model.project import project_root
 
@@ -126,7 +127,7 @@ def load_stages(path: Path | None = None) -> dict[str, StageConfig]:
     """Read and validate every stage in ``path`` (default: the project's ``stages.toml``)."""
     path = path or stages_file()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_text(path, what="stage settings"))
     except tomllib.TOMLDecodeError as err:
         raise StageConfigError(f"{path.name}: not valid TOML: {err}") from None
     return parse_stages(raw)

@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 
 from release_cli.commands._options import add_stage, aws_region
+from release_cli.error_report import report_error
 from release_cli.ops.alias_move import MoveOptions
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.errors import OpsError
@@ -69,17 +69,17 @@ def target_for(ctx: AwsContext, args: argparse.Namespace) -> Target:
 
 
 def guarded(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """``body`` with ``OpsError`` (and bad test events) printed as ``error: ...`` and their exit code."""
+    """``body`` with ``OpsError`` and bad test events reported as ``release_cli.error_report`` says."""
 
     def run(args: argparse.Namespace) -> int:
         try:
             return body(args)
         except OpsError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return err.exit_code
+            return report_error(args, str(err), err.exit_code)
         except TestEventError as err:
-            print(f"error: {err} (fix the event file; release local checks them offline)", file=sys.stderr)
-            return OpsError.exit_code
+            return report_error(
+                args, f"{err} (fix the event file; release local checks them offline)", OpsError.exit_code
+            )
 
     run.__doc__ = body.__doc__
     return run
