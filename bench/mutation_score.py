@@ -75,6 +75,34 @@ TARGETS: dict[str, Target] = {
             "tests/review/test_review_baseline_protect.py",
         ),
     ),
+    "release-ops": Target(
+        modules=(
+            "release_cli/ops/alias_move.py",
+            "release_cli/ops/audit_log.py",
+            "release_cli/ops/route_rules.py",
+            "release_cli/ops/confirm.py",
+            "release_cli/ops/deployments.py",
+            "release_cli/ops/prune_plan.py",
+            "release_cli/commands/canary.py",
+            "release_cli/commands/promote.py",
+            "release_cli/commands/rollback.py",
+            "release_cli/commands/prune.py",
+        ),
+        tests=("tests/release_ops",),
+    ),
+    "status": Target(
+        modules=(
+            "release_cli/ops/drift.py",
+            "release_cli/ops/stages_pin.py",
+            "release_cli/ops/status_report.py",
+            "release_cli/commands/status.py",
+        ),
+        tests=("tests/release_ops/test_status.py", "tests/release_ops/test_status_pin.py"),
+    ),
+    "local-server": Target(
+        modules=("release_cli/local_server.py", "release_cli/http_routes.py"),
+        tests=("tests/serve",),
+    ),
     "stage-config": Target(
         modules=("service_model/alias_spec.py", "service_model/stages.py"),
         tests=(
