@@ -17,9 +17,10 @@
 4. For the prune's duration SIGINT and SIGTERM raise (``interrupts.SignalGuard``; the previous
    handlers come back after). Whatever stops the deletes (a signal, an AWS error such as
    AccessDenied on one version, a record write that failed), the handler writes the record with
-   what was really deleted: a version whose DeleteFunction was in flight when it stopped is looked up
-   (GetFunctionConfiguration) and recorded only if it is gone (reported as unknown if the look-up
-   fails). Further signals wait until that write is done.
+   what was really deleted. A DeleteFunction a signal cut short before Lambda answered may still be
+   carried out (Lambda does not need the client to wait), so it is sent once more and its answer
+   decides: deleted (or already gone) is recorded, refused is not, no answer is reported as unknown.
+   Further signals wait until that write is done.
 5. A stopped prune raises ``PruneStopped``, whose message lists what was deleted and what was not;
    exit 130 (SIGINT), 143 (SIGTERM) or 2 (an AWS or other error). If the record could not be written,
    the message opens with the capitals warning a move uses (``VERSIONS ... WERE DELETED BUT THE AUDIT
@@ -143,6 +144,8 @@ def delete_versions(
                 client.delete_function(FunctionName=function, Qualifier=number)
             except ClientError as err:
                 if error_code(err) != "ResourceConflictException":
+                    if progress is not None:
+                        progress.in_flight = None  # Lambda answered: this version was not deleted
                     raise
                 skipped.append(f"{number}: {err.response.get('Error', {}).get('Message', 'in use')}")
                 number = ""
@@ -168,21 +171,28 @@ def _write(ctx: AwsContext, table: str, progress: PruneProgress) -> None:
 
 
 def _settle_in_flight(ctx: AwsContext, function: str, progress: PruneProgress) -> None:
-    """The version whose DeleteFunction a stop cut short: deleted if Lambda no longer has it."""
+    """The version whose DeleteFunction a stop cut short, before Lambda answered. The request may
+    already be with Lambda, which carries it out whether or not anyone waits for the answer, so a
+    look-up could race it; the delete is sent again instead and its answer settles the outcome:
+    done or ResourceNotFoundException (the first request got there) is deleted, any other answer
+    is not, and no answer at all is unknown."""
     number, progress.in_flight = progress.in_flight, None
     if number is None:
         return
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        ctx.client("lambda").get_function_configuration(FunctionName=function, Qualifier=number)
+        ctx.client("lambda").delete_function(FunctionName=function, Qualifier=number)
     except ClientError as err:
         if error_code(err) == "ResourceNotFoundException":
             progress.deleted.append(number)
-        else:
-            progress.unknown.append(number)
+        elif error_code(err) == "ResourceConflictException":
+            progress.skipped.append(f"{number}: {err.response.get('Error', {}).get('Message', 'in use')}")
+        return
     except BotoCoreError:
         progress.unknown.append(number)
+        return
+    progress.deleted.append(number)
 
 
 def _stopped(

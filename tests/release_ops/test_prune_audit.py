@@ -95,9 +95,7 @@ def test_prune_has_one_switch_and_dry_run_is_rejected(lab: Lab, run_cli) -> None
     assert len(lab.versions()) == 4 and lab.audit_items() == []
 
 
-def test_prune_re_reads_aliases_and_skips_a_version_that_became_aliased(
-    lab: Lab, run_cli, monkeypatch
-) -> None:
+def test_prune_re_reads_aliases_and_skips_a_version_that_became_aliased(lab: Lab, run_cli, monkeypatch) -> None:
     """Between the plan and the deletes an alias takes version 3 (the race is driven by running
     CreateAlias right after the plan step): the re-read before deleting sees it, 3 stays, is reported
     as skipped, and the audit record lists only what was deleted. moto would delete an aliased
