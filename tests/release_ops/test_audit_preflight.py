@@ -95,12 +95,14 @@ def test_the_permission_probe_writes_nothing_and_a_denied_put_item_refuses_befor
     assert [p["ConditionExpression"] for p in probes] == [PROBE_CONDITION, PROBE_CONDITION]  # only probes
 
 
-def test_the_probe_on_the_real_table_is_allowed_and_leaves_no_item(lab: Lab, run_cli) -> None:
+def test_the_permission_probe_on_the_real_table_is_a_put_item_that_leaves_no_item(lab: Lab) -> None:
     """moto evaluates the always-false condition: ConditionalCheckFailedException, nothing written."""
     from release_cli.ops.audit_log import check_table
     from release_cli.ops.clients import AwsContext
 
-    check_table(AwsContext(region="us-east-1"), lab.table)
+    ctx = AwsContext(region="us-east-1")
+    check_table(ctx, lab.table)
+    assert ctx.calls == ["dynamodb.DescribeTable", "dynamodb.PutItem"]
     assert lab.audit_items() == []
 
 

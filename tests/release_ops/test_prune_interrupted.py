@@ -57,6 +57,7 @@ def test_a_signal_mid_prune_records_exactly_what_was_deleted(aws_env: str, signu
         assert process.stderr is not None
         first = process.stderr.readline()  # the first batch is deleted and recorded
         assert first.startswith(f"prune: {BATCH} of 40 version(s) deleted and recorded"), first
+        assert _recorded(lab) == before[:BATCH]  # recorded batch by batch, while the prune still runs
         time.sleep(0.4)  # two or three deletes into the next batch: one of them is in flight
         process.send_signal(signum)
         out, rest = process.communicate(timeout=60)
