@@ -44,8 +44,9 @@ def _many_versions(count: int) -> Lab:
     ids=["SIGINT-delete-not-yet-sent", "SIGTERM-delete-done-unanswered"],
 )
 def test_a_signal_mid_prune_records_exactly_what_was_deleted(aws_env: str, signum: int, when: str) -> None:
-    """ "after": the signal lands while Lambda has deleted a version but not answered yet; the prune
-    must look it up and record it (a record of the confirmed deletes only would miss it)."""
+    """With ``after`` the signal lands while Lambda has deleted a version but not answered yet; with
+    ``before`` the request is on its way and is carried out after the client stopped. Either way the
+    prune sends that delete once more and records it (a record of the answered deletes only would miss it)."""
     lab = _many_versions(41)  # 40 to delete: four batches
     before = lab.versions()
     with slow_deletes(aws_env, delay=0.15, when=when) as proxy:
