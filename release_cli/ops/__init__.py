@@ -7,6 +7,7 @@ errors with a next step), ``errors``, ``confirm``, ``output``, ``caller`` (STS).
 progress; stop with rollback). Moves: ``route_rules`` (Lambda's alias rules, checked first),
 ``alias_move`` (the guarded, audited change), ``move_report``, ``audit_log`` (the trail's item
 layout). Status: ``status_report``, ``drift``, ``stages_pin``. Smoke: ``invoker``, ``smoke_run``,
-``split_stats`` (Wilson intervals), ``junit_report``, ``progress``. Prune: ``prune_plan``.
+``split_stats`` (Wilson intervals), ``junit_report``, ``progress``. Prune: ``prune_plan``, ``prune_run``
+(batched deletes, a record kept complete), ``interrupts`` (SIGINT/SIGTERM as an exception).
 The command modules in ``release_cli.commands`` parse options and print; the work is here.
 """

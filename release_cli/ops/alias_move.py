@@ -2,10 +2,12 @@
 
 1. the rules (``route_rules``) against the live versions: a refused move makes no call that changes anything;
 2. no CodeDeploy deployment shifting the alias (``--stop-deployment`` stops it with rollback first);
-3. the audit table exists and STS names the caller, so the record can be written;
+3. the record can be written as designed (``audit_log.check_table``: the table's keys are PK and SK,
+   both strings, and a PutItem that writes nothing proves the permission) and STS names the caller;
 4. ``--dry-run`` prints the exact calls and stops; prod asks for confirmation (``confirm``);
 5. ``UpdateAlias`` with the ``RevisionId`` read in step 1: a concurrent change fails, nothing moves;
-6. one audit record; if that write fails after the move, ``AuditWriteError`` says so loudly.
+6. one audit record; if that write fails after the move, ``AuditWriteError`` says so loudly, with an
+   ``aws dynamodb put-item`` that records it by hand (shell-quoted: any ``--reason`` pastes as is).
 """
 
 from __future__ import annotations
@@ -175,11 +177,11 @@ def _describe(route: Route) -> str:
 
 
 def _unaudited_message(table: str, record: AuditRecord, err: Exception) -> str:
-    item = json.dumps(audit_log.to_item(record))
+    command = audit_log.put_item_command(audit_log.put_item_request(table, record))
     return (
         f"ALIAS {record.alias} MOVED ({record.from_version} -> {record.to_version}) BUT ITS AUDIT RECORD WAS NOT "
-        f"WRITTEN: {err}\nThe alias change stands. Record it by hand so the trail (and rollback) knows:\n"
-        f"  aws dynamodb put-item --table-name {table} --item '{item}'"
+        f"WRITTEN: {err}\nThe alias change stands. Record it by hand so the trail (and rollback) knows "
+        f"(the command is quoted for a POSIX shell; paste it as is):\n  {command}"
     )
 
 

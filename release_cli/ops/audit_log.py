@@ -8,17 +8,23 @@ trail newest first, one page per 1 MB, never a Scan. Attributes: who (caller ARN
 stage, function, alias, action, fromVersion, fromWeights, toVersion, toWeights, reason,
 toolVersion, revisionBefore, revisionAfter, and for prunes the deleted versions and bytes freed.
 Release records have no ``expiresAt``: the table's TTL never removes them.
+
+``check_table`` proves, before any change, that a record can be written (key names and types, and
+the PutItem permission by a write that cannot succeed); ``put_item_command`` is the hand-written
+fallback, quoted for a shell, that a change prints when its record could not be written.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import shlex
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from release_cli.ops.clients import AwsContext, aws_call
+from release_cli.ops.clients import AwsContext, aws_call, error_code
+from release_cli.ops.errors import OpsError
 
 VERSIONS_PARTITION = "VERSIONS"
 
@@ -91,25 +97,110 @@ def from_item(item: dict[str, Any]) -> AuditRecord:
 
 
 def check_table(ctx: AwsContext, table: str) -> None:
-    """Fail before any change when the audit table cannot be found (so no move goes unrecorded)."""
+    """Prove, before any change, that a release record can be written to ``table`` as designed.
+
+    1. DescribeTable: the table exists, its key is partition key ``PK`` and sort key ``SK``, both of
+       type S. Another key schema, a number or binary key, or a PK-only table is refused here, naming
+       the table and what is wrong, so no alias moves and no version is deleted whose record would
+       then fail (a wrong table otherwise shows up only after the change).
+    2. PutItem permission, proved without writing: a PutItem on a probe key whose condition can never
+       hold (``attribute_not_exists(PK) AND attribute_exists(PK)``). IAM authorizes it exactly like the
+       real write (same action, same table, same resource policies and SCPs), and it writes nothing:
+       ConditionalCheckFailedException means allowed, AccessDeniedException means denied. Chosen over
+       a ``TransactWriteItems`` ConditionCheck (that needs dynamodb:ConditionCheckItem, another
+       permission) and over the IAM policy simulator (needs iam:SimulatePrincipalPolicy and misses
+       resource policies and SCPs). The probe costs one write unit, like any failed conditional write.
+    """
+    client = ctx.client("dynamodb")
     with aws_call(
         f"finding the audit table {table}",
         hint="deploy the stage's stack first, or name the table with --audit-table",
     ):
-        ctx.client("dynamodb").describe_table(TableName=table)
-
-
-def write_record(ctx: AwsContext, table: str, record: AuditRecord) -> None:
-    """Put the record; never overwrites one (the key carries a random id)."""
-    with aws_call(f"writing the audit record to {table}"):
-        ctx.client("dynamodb").put_item(
-            TableName=table, Item=to_item(record), ConditionExpression="attribute_not_exists(PK)"
+        description = client.describe_table(TableName=table).get("Table", {})
+    problem = key_schema_problem(description)
+    if problem:
+        raise OpsError(
+            f"the audit table {table} cannot hold release records: {problem}; nothing was changed. "
+            f"Name the stage's audit table (keys PK and SK, both strings) with --audit-table, or give --stage S"
         )
+    _prove_put_allowed(client, table)
 
 
-def put_item_request(table: str, record: AuditRecord) -> dict[str, Any]:
-    """The exact PutItem call ``write_record`` makes (what --dry-run prints)."""
+def key_schema_problem(description: dict[str, Any]) -> str:
+    """What keeps a table described by DescribeTable from holding release records ("" if nothing)."""
+    keys = {k.get("KeyType"): k.get("AttributeName") for k in description.get("KeySchema", [])}
+    types = {a.get("AttributeName"): a.get("AttributeType") for a in description.get("AttributeDefinitions", [])}
+    if keys.get("HASH") != "PK" or keys.get("RANGE") != "SK":
+        found = ", ".join(f"{role} key {name}" for role, name in (("partition", keys.get("HASH")),
+                                                                  ("sort", keys.get("RANGE"))) if name)  # fmt: skip
+        return f"its key is {found or 'not described'} (release records need partition key PK and sort key SK)"
+    for name in ("PK", "SK"):
+        if types.get(name) != "S":
+            kind = _KEY_TYPES.get(str(types.get(name)), f"of type {types.get(name)}")
+            return f"key {name} is {kind} (release records need PK and SK of type S, a string)"
+    return ""
+
+
+PROBE_CONDITION = "attribute_not_exists(PK) AND attribute_exists(PK)"
+"""A condition no item can meet: the probe PutItem is authorized like a real write and writes nothing."""
+
+_KEY_TYPES = {"N": "a number (type N)", "B": "binary (type B)", "None": "not described"}
+
+
+def _prove_put_allowed(client: Any, table: str) -> None:
+    from botocore.exceptions import ClientError
+
+    probe = {"PK": {"S": "RELEASE#PROBE"}, "SK": {"S": f"PROBE#{secrets.token_hex(8)}"}}
+    with aws_call(f"checking that the audit record can be written to {table} (a PutItem that writes nothing)"):
+        try:
+            client.put_item(TableName=table, Item=probe, ConditionExpression=PROBE_CONDITION)
+        except ClientError as err:
+            code = error_code(err)
+            if code == "ConditionalCheckFailedException":
+                return  # allowed, and nothing written
+            if code in ("AccessDeniedException", "AccessDenied"):
+                message = err.response.get("Error", {}).get("Message", "")
+                raise OpsError(
+                    f"the audit record cannot be written to {table}: dynamodb:PutItem is denied ({message}); "
+                    "nothing was changed. Grant the caller dynamodb:PutItem on the table, then run again"
+                ) from None
+            raise
+    raise OpsError(
+        f"the audit table {table} accepted a PutItem whose condition can never hold (probe item "
+        f"PK=RELEASE#PROBE, SK={probe['SK']['S']}): this endpoint does not honour conditional writes, so a "
+        "release record's no-overwrite guard would not hold either; nothing else was changed"
+    )
+
+
+def write_record(ctx: AwsContext, table: str, record: AuditRecord, *, replace: bool = False) -> None:
+    """Put the record; never overwrites another one (the key carries a random id). ``replace`` may
+    also rewrite this same record (a prune's, completed batch by batch), and only it."""
+    with aws_call(f"writing the audit record to {table}"):
+        ctx.client("dynamodb").put_item(**put_item_request(table, record, replace=replace))
+
+
+def put_item_request(table: str, record: AuditRecord, *, replace: bool = False) -> dict[str, Any]:
+    """The exact PutItem call ``write_record`` makes (what a dry run or a prune's plan prints)."""
+    if replace:
+        return {
+            "TableName": table,
+            "Item": to_item(record),
+            "ConditionExpression": "attribute_not_exists(PK) OR recordId = :id",
+            "ExpressionAttributeValues": {":id": {"S": record.record_id}},
+        }
     return {"TableName": table, "Item": to_item(record), "ConditionExpression": "attribute_not_exists(PK)"}
+
+
+def put_item_command(request: dict[str, Any]) -> str:
+    """``request`` (a ``put_item_request``) as an ``aws dynamodb put-item`` command that pastes into a
+    POSIX shell as is: every argument through ``shlex.quote``, so a reason holding quotes, ``$``,
+    backticks or a newline (JSON escapes it) reaches DynamoDB unchanged."""
+    words = ["aws", "dynamodb", "put-item", "--table-name", request["TableName"]]
+    words += ["--item", json.dumps(request["Item"], sort_keys=True)]
+    words += ["--condition-expression", request["ConditionExpression"]]
+    if "ExpressionAttributeValues" in request:
+        words += ["--expression-attribute-values", json.dumps(request["ExpressionAttributeValues"])]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def read_trail(

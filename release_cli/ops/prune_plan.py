@@ -20,7 +20,8 @@ class PrunePlan:
     keep: int
     delete: list[Version] = field(default_factory=list)
     kept: dict[str, list[str]] = field(default_factory=dict)
-    """version -> why it stays ("newest", "alias prod", "stack version-demo-prod")."""
+    """version -> why it stays ("newest 10", "alias prod", "stack version-demo-prod"): every version
+    not deleted is here, the newest N too, so the plan accounts for every version."""
 
     @property
     def bytes_freed(self) -> int:
@@ -43,7 +44,7 @@ def plan_prune(
     plan = PrunePlan(keep=keep)
     newest = {v.number for v in sorted(versions, key=lambda v: v.sort_key)[-keep:]} if keep else set()
     for version in versions:
-        reasons = ["newest"] if version.number in newest else []
+        reasons = [f"newest {keep}"] if version.number in newest else []
         reasons += [f"alias {a.name}" for a in aliases if version.number in a.routed_versions]
         if version.number in stack_versions:
             reasons.append(stack_versions[version.number])

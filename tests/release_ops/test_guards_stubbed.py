@@ -66,7 +66,10 @@ def test_audit_write_failure_after_the_move_is_loud_and_non_zero(lab: Lab) -> No
     ctx = AwsContext(region=REGION)
     stubbed = boto3.client("dynamodb", region_name=REGION)
     stub = Stubber(stubbed)
-    stub.add_response("describe_table", {"Table": {"TableName": lab.table}}, {"TableName": lab.table})
+    keys = {"KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in ("PK", "SK")]}  # fmt: skip
+    stub.add_response("describe_table", {"Table": {"TableName": lab.table, **keys}}, {"TableName": lab.table})
+    stub.add_client_error("put_item", service_error_code="ConditionalCheckFailedException")  # the probe: allowed
     stub.add_client_error("put_item", service_error_code="AccessDeniedException", service_message="no PutItem")
     ctx.use("dynamodb", stubbed)
     before = lambda_reads.get_alias(ctx, lab.function, "prod")
@@ -177,7 +180,7 @@ def test_a_deployment_is_matched_by_its_appspec_json_or_yaml(style: str) -> None
 def test_prune_skips_a_version_an_alias_took_meanwhile() -> None:
     """AWS answers ResourceConflictException for a version an alias references (FACTS; moto deletes it):
     prune skips it and goes on; a version the fresh alias read shows in use is never even asked for."""
-    from release_cli.commands.prune import _delete
+    from release_cli.ops.prune_run import delete_versions as _delete
 
     client = boto3.client("lambda", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
     ctx = AwsContext(region=REGION)

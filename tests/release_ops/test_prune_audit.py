@@ -19,7 +19,7 @@ def _eight(stage_stack) -> Lab:
     return lab
 
 
-def test_prune_is_a_dry_run_unless_apply(aws_env: str, stage_stack, run_cli) -> None:
+def test_prune_is_a_plan_unless_apply(aws_env: str, stage_stack, run_cli) -> None:
     lab = _eight(stage_stack)
     result = run_cli("prune", "--stage", "prod", "--keep", "2", "--json")
     assert result.code == 0, result.err
@@ -27,9 +27,12 @@ def test_prune_is_a_dry_run_unless_apply(aws_env: str, stage_stack, run_cli) -> 
     assert [v["version"] for v in plan["delete"]] == ["1", "2"]
     kept = {k["version"]: k["reasons"] for k in plan["kept"]}
     assert kept["3"] == ["alias prod"] and kept["4"] == ["alias prod"] and kept["6"] == ["alias staging"]
-    assert kept["5"] == ["stack version-demo-prod (NewVersion output)"] and kept["8"] == ["newest"]
-    assert plan["bytesFreed"] > 0 and not plan["applied"]
-    assert [c["request"]["Qualifier"] for c in plan["calls"]] == ["1", "2"]
+    assert kept["5"] == ["stack version-demo-prod (NewVersion output)"]
+    assert kept["7"] == ["newest 2"] and kept["8"] == ["newest 2"]  # the newest N are listed too
+    assert sorted([*kept, *(v["version"] for v in plan["delete"])], key=int) == lab.versions()
+    assert plan["bytesFreed"] > 0 and not plan["applied"] and plan["audit"] is None
+    assert [c["call"] for c in plan["calls"]] == ["lambda.DeleteFunction", "lambda.DeleteFunction", "dynamodb.PutItem"]
+    assert [c["request"].get("Qualifier") for c in plan["calls"][:2]] == ["1", "2"]
     assert lab.versions() == [str(n) for n in range(1, 9)]
     assert lab.audit_items() == []
 
@@ -63,10 +66,10 @@ def test_prune_without_a_stack_needs_no_stack(lab: Lab, run_cli) -> None:
     assert run_cli("prune", *lab.target_args(), "--keep", "0", "--no-stack").code == 2
 
 
-def test_prune_dry_run_prints_the_deletes_and_the_audit_record_it_would_write(lab: Lab, run_cli) -> None:
+def test_prune_plan_prints_the_deletes_and_the_audit_record_it_would_write(lab: Lab, run_cli) -> None:
     lab.publish("v3")
     lab.publish("v4")
-    result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply", "--dry-run", "--json")
+    result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--json")
     assert result.code == 0, result.err
     calls = result.json()["calls"]
     assert [c["call"] for c in calls] == ["lambda.DeleteFunction", "dynamodb.PutItem"]
@@ -74,3 +77,45 @@ def test_prune_dry_run_prints_the_deletes_and_the_audit_record_it_would_write(la
     item = calls[1]["request"]["Item"]
     assert item["PK"]["S"] == f"RELEASE#{lab.function}#VERSIONS" and item["deletedVersions"]["L"] == [{"S": "3"}]
     assert len(lab.versions()) == 4 and lab.audit_items() == []
+    text = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack")
+    assert "lambda.DeleteFunction" in text.out and "dynamodb.PutItem" in text.out
+    rows = [line.split(None, 1) for line in text.out.split("kept:")[1].split("\n\n")[0].splitlines()[2:]]
+    assert rows == [["1", "alias prod"], ["2", "alias staging"], ["4", "newest 1"]]  # every kept version
+
+
+def test_prune_has_one_switch_and_dry_run_is_rejected(lab: Lab, run_cli) -> None:
+    """--apply or a plan: --dry-run is gone, and argparse refuses it (exit 2) before anything runs."""
+    import pytest
+
+    lab.publish("v3")
+    lab.publish("v4")
+    with pytest.raises(SystemExit) as refused:
+        run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply", "--dry-run")
+    assert refused.value.code == 2
+    assert len(lab.versions()) == 4 and lab.audit_items() == []
+
+
+def test_prune_re_reads_aliases_and_skips_a_version_that_became_aliased(lab: Lab, run_cli, monkeypatch) -> None:
+    """Between the plan and the deletes an alias takes version 3 (the race is driven by running
+    CreateAlias right after the plan step): the re-read before deleting sees it, 3 stays, is reported
+    as skipped, and the audit record lists only what was deleted. moto would delete an aliased
+    version (FACTS), so only the re-read saves it here."""
+    from release_cli.commands import prune
+
+    for n in (3, 4, 5):
+        lab.publish(f"v{n}")
+    planned = prune.plan_prune
+
+    def plan_then_race(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        lab.alias("late", "3")
+        return plan
+
+    monkeypatch.setattr(prune, "plan_prune", plan_then_race)
+    result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    assert report["deleted"] == ["4"] and report["skipped"] == ["3: an alias points to it now"]
+    assert "3" in lab.versions() and "4" not in lab.versions()
+    (item,) = lab.audit_items()
+    assert item["deletedVersions"]["L"] == [{"S": "4"}]
