@@ -36,7 +36,12 @@ def test_two_rollbacks_after_three_moves_go_back_twice_then_stop(lab: Lab, run_c
 
     trail = run_cli("audit", *lab.target_args(), "--alias", "live", "--json").json()
     by_action = [(r["action"], r["fromVersion"], r["toVersion"]) for r in trail]
-    assert by_action == [("rollback", "2", "1"), ("rollback", three, "2"), ("promote", "2", three), ("promote", "1", "2")]
+    assert by_action == [
+        ("rollback", "2", "1"),
+        ("rollback", three, "2"),
+        ("promote", "2", three),
+        ("promote", "1", "2"),
+    ]
     sk_of = {r["recordId"]: f"MOVE#{r['at']}#{r['recordId']}" for r in trail}
     assert trail[1]["undoes"] == sk_of[trail[2]["recordId"]]  # the first rollback names the move 2 -> 3
     assert trail[0]["undoes"] == sk_of[trail[3]["recordId"]]  # the second names the move 1 -> 2
