@@ -144,8 +144,9 @@ class AliasSpec:
 
 def weight_problem(weight: object) -> str | None:
     """What is wrong with a route's weight (``None`` when Lambda and the audit record both take it)."""
-    number = isinstance(weight, (int, float)) and not isinstance(weight, bool) and math.isfinite(weight)
-    if not number or not 0 < weight < 1:  # type: ignore[operator]
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+        return f"must be a number between 0 and 1 (exclusive), got {weight!r}"
+    if not 0 < weight < 1:
         return f"must be a number between 0 and 1 (exclusive), got {weight!r}"
     if -_exponent(weight) > WEIGHT_DECIMALS:
         return (
