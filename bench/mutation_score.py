@@ -256,7 +256,7 @@ def write_config(scratch: Path, target: Target) -> None:
         "also_copy": everything,
         "do_not_mutate_patterns": NOT_MUTATED,
         "pytest_add_cli_args_test_selection": [test for test in target.tests if (scratch / test).exists()],
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:randomly"],
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:randomly", "-n", "0"],  # stats need one process
     }
     lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in config.items()]
     with (scratch / "pyproject.toml").open("a", encoding="utf-8") as handle:

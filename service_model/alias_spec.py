@@ -6,8 +6,10 @@ definition of a valid alias. Every error names the property that is wrong and wh
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 LATEST = "$LATEST"
@@ -29,6 +31,12 @@ PREDEFINED_ROLLOUTS: dict[str, tuple[str, int, int]] = {
     "Linear10PercentEvery3Minutes": ("linear", 10, 3),
     "Linear10PercentEvery10Minutes": ("linear", 10, 10),
 }
+
+WEIGHT_DECIMALS = 4
+"""A route's weight has at most four decimal places (steps of 0.01 %; Lambda's console offers whole
+percents). Every such weight is stored exactly as a DynamoDB number, so the audit record of a move
+always holds the weight that was set; a finer one (``1e-300`` underflows DynamoDB, ``1e-131`` too:
+its numbers stop at 1E-130) would move the alias and then fail the record."""
 
 _ALIAS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _MAX_ROLLOUT_MINUTES = 2880  # CodeDeploy's longest time-based interval (two days).
@@ -80,7 +88,8 @@ class RolloutSpec:
 
 @dataclass(frozen=True)
 class WeightedRoute:
-    """A second version that receives ``weight`` (0 < weight < 1) of the alias's invocations."""
+    """A second version that receives ``weight`` (0 < weight < 1, at most ``WEIGHT_DECIMALS`` decimal
+    places) of the alias's invocations."""
 
     version: Target
     weight: float
@@ -128,9 +137,29 @@ class AliasSpec:
             raise AliasSpecError("weighted: a weighted alias routes only between published versions, never $LATEST")
         if route.version == self.target:
             raise AliasSpecError(f"weighted.version: must differ from target (both are {self.target!r})")
-        weight = route.weight
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight < 1:
-            raise AliasSpecError(f"weighted.weight: must be a number between 0 and 1 (exclusive), got {weight!r}")
+        problem = weight_problem(route.weight)
+        if problem:
+            raise AliasSpecError(f"weighted.weight: {problem}")
+
+
+def weight_problem(weight: object) -> str | None:
+    """What is wrong with a route's weight (``None`` when Lambda and the audit record both take it)."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+        return f"must be a number between 0 and 1 (exclusive), got {weight!r}"
+    if not 0 < weight < 1:
+        return f"must be a number between 0 and 1 (exclusive), got {weight!r}"
+    if -_exponent(weight) > WEIGHT_DECIMALS:
+        return (
+            f"must have at most {WEIGHT_DECIMALS} decimal places (steps of 0.01 %, e.g. 0.1 or 0.0025), "
+            f"got {weight!r}: a finer weight cannot be recorded exactly in the audit table"
+        )
+    return None
+
+
+def _exponent(weight: float) -> int:
+    """The decimal exponent of the shortest text that reads back as ``weight`` (0.1 -> -1, 1e-300 -> -300)."""
+    exponent = Decimal(repr(float(weight))).as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
 
 
 def validate_target(target: object, prop: str) -> None:
@@ -140,6 +169,16 @@ def validate_target(target: object, prop: str) -> None:
     if _is_int(target) and target >= 1:  # type: ignore[operator]
         return
     raise AliasSpecError(f"{prop}: must be '$LATEST', 'new' or a published version number >= 1, got {target!r}")
+
+
+def validate_production_alias(alias: AliasSpec) -> None:
+    """Production never runs ``$LATEST``: unpublished code that any later update changes, with nothing
+    to roll back to. Raise ``AliasSpecError`` naming the property and what is allowed."""
+    if alias.target == LATEST:
+        raise AliasSpecError(
+            "target: a production stage never runs $LATEST (unpublished code that any update changes); "
+            "allowed: 'new' (the version this deploy publishes) or a published version number >= 1"
+        )
 
 
 def validate_aliases(aliases: list[AliasSpec]) -> None:

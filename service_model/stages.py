@@ -22,6 +22,7 @@ from service_model.alias_spec import (
     RolloutSpec,
     WeightedRoute,
     validate_aliases,
+    validate_production_alias,
 )
 from service_model.input_files import read_text
 from service_model.naming import MAX_FUNCTION_NAME, PROJECT, hook_function_name, stack_name
@@ -71,6 +72,9 @@ class StageConfig:
     deletion_protection: bool = False
     point_in_time_recovery: bool = False
     termination_protection: bool = False
+    production: bool = False
+    """A production stage: its aliases never run ``$LATEST`` (here, at synth, and in every release
+    move), and every move or risky invoke of it asks first. The stage decides, not an alias's name."""
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
     account: str | None = None
     region: str | None = None
@@ -113,6 +117,7 @@ _SCALAR_KEYS: dict[str, type] = {
     "deletion_protection": bool,
     "point_in_time_recovery": bool,
     "termination_protection": bool,
+    "production": bool,
     "account": str,
     "region": str,
     "api_alias": str,
@@ -182,6 +187,8 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
         validate_aliases(list(aliases))
     except AliasSpecError as err:
         raise StageConfigError(f"{where}: {err}") from None
+    if merged.get("production", False) is True:
+        _check_production_aliases(where, aliases)
 
     api_alias = merged.get("api_alias", aliases[0].name)
     if api_alias not in {a.name for a in aliases}:
@@ -199,6 +206,14 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
     )
     _check_ranges(where, config)
     return config
+
+
+def _check_production_aliases(where: str, aliases: tuple[AliasSpec, ...]) -> None:
+    for index, alias in enumerate(aliases):
+        try:
+            validate_production_alias(alias)
+        except AliasSpecError as err:
+            raise StageConfigError(f"{where} (production = true): aliases[{index}] ({alias.name!r}).{err}") from None
 
 
 def _parse_alias(where: str, index: int, raw: Any) -> AliasSpec:

@@ -105,12 +105,20 @@ def synth_from_context(app: App) -> int:
 
     A bad stage setting, a bad test-event file or a bad CI context value is the user's to fix: print
     what is wrong (the stage, key or file and what is allowed) and exit 1, with no traceback and
-    nothing synthesized.
+    nothing synthesized. So is a construct validation that fails at synth (a production stage
+    reaching its function other than through a published-version alias): its message names the
+    construct path.
     """
     try:
         build_from_context(app)
     except (StageConfigError, TestEventError, CiContextError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    app.synth()
+    try:
+        app.synth()
+    except RuntimeError as err:  # jsii raises CDK's ValidationError as a RuntimeError
+        if "Validation failed" not in str(err):
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return 0

@@ -22,6 +22,7 @@ from constructs_lib.canary_dashboard import CanaryDashboard
 from constructs_lib.console_test_events import ConsoleTestEvents
 from constructs_lib.gradual_rollout import GradualRollout
 from constructs_lib.pre_traffic_hook import PreTrafficHook
+from constructs_lib.production_targets import ProductionTargetsCheck
 from constructs_lib.service_tables import ServiceTables
 from constructs_lib.stage_alias import StageAlias
 from constructs_lib.versioned_function import VersionedFunction
@@ -121,7 +122,9 @@ class VersionDemoStack(Stack):
         )
         self._outputs()
         Tags.of(self).add("Project", PROJECT)
-        Tags.of(self).add("Stage", config.name)
+        Tags.of(self).add("Stage", config.name)  # the release CLI reads it to tell a production function
+        if config.production:
+            self.node.add_validation(ProductionTargetsCheck(self, self.function.function))
 
     def _grant(self, table: dynamodb.Table, actions: tuple[str, ...]) -> None:
         self.function.function.add_to_role_policy(

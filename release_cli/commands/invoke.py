@@ -5,7 +5,9 @@
 
 Prints the response and the version that actually ran (Invoke's ExecutedVersion). A named event's
 response is judged against its expectation. An event that is not production-safe, or a raw
-payload, asks before running against prod (``--yes`` without a terminal).
+payload, asks before running against a production stage (``production = true`` in stages.toml;
+the stage decides, not the alias's name): an invoke runs the real code, which may write real data
+(``--yes`` without a terminal).
 ``--json``: {function, qualifier, event, statusCode, executedVersion, functionError, response,
 callMs, matched, problems}. Exit codes: 0 invoked (and matched, for a named event), 1 the
 function raised or the response did not match, 2 bad input or AWS error.
@@ -19,10 +21,11 @@ from typing import Any
 
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
-from release_cli.ops.confirm import confirm
+from release_cli.ops.confirm import AN_INVOKE, confirm
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.invoker import invoke
 from release_cli.ops.output import print_json, readable_response
+from release_cli.ops.production import decide
 from service_model.test_events import TestEvent, events_dir, load_events
 
 
@@ -36,7 +39,7 @@ def register(subparsers: Any) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--alias", help="invoke through this alias")
     where.add_argument("--qualifier", help="invoke this version (or $LATEST)")
-    parser.add_argument("--yes", action="store_true", help="do not ask before a risky event against prod")
+    parser.add_argument("--yes", action="store_true", help="do not ask before a risky event against a production stage")
     add_json(parser)
     parser.set_defaults(func=guarded(run))
 
@@ -52,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
         what = f"event {event.name}" if event else "a raw payload"
         confirm(
             f"invoke {target.function}:{qualifier} with {what} (not marked production-safe)",
-            stage=target.stage,
-            alias=args.alias,
+            production=decide(ctx, target, alias=args.alias).production,
             yes=args.yes,
+            what=AN_INVOKE,
+            untouched="nothing was invoked",
         )
     payload = event.payload if event else json.loads(args.payload)
     called = invoke(ctx, function=target.function, qualifier=qualifier, payload=payload)

@@ -5,8 +5,10 @@
   release promote --stage prod --alias prod --from-alias staging --from-stage staging
 
 ``--from-alias`` promotes the version that alias runs; with ``--from-stage`` (another stage's
-function) the version here is found by its code SHA-256, the newest one with the same code.
-Guarded and audited like every move (see ``release canary --help``); ``--json`` has the same shape.
+function) the version here is found by its code SHA-256, the newest one with the same code; when
+that stage's function is not deployed it says so and names it. A production stage's alias is never
+moved to $LATEST (--to '$LATEST' is refused, exit 1). Guarded and audited like every move (see
+``release canary --help``); ``--json`` has the same shape.
 Exit codes: 0 done (or dry run), 1 refused, 2 bad input or AWS error.
 """
 
@@ -26,10 +28,11 @@ from release_cli.commands._release_options import (
     target_for,
 )
 from release_cli.ops.alias_move import move_alias
-from release_cli.ops.clients import AwsContext
+from release_cli.ops.clients import AwsContext, aws_call, error_code
 from release_cli.ops.errors import EXIT_OK, OpsError, RefusedError
 from release_cli.ops.lambda_reads import AliasState, Version, get_alias, list_versions
 from release_cli.ops.move_report import report_move
+from release_cli.ops.production import decide
 from release_cli.ops.route_rules import Route, parse_version
 from release_cli.ops.target import Target, resolve_target
 from service_model.alias_spec import LATEST
@@ -59,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     target = target_for(ctx, args)
     before = get_alias(ctx, target.function, args.alias)
+    target = decide(ctx, target, alias=args.alias)
     versions = list_versions(ctx, target.function)
     version = _chosen_version(ctx, args, target, before, versions)
     result = move_alias(
@@ -93,6 +97,7 @@ def _from_alias(ctx: AwsContext, args: argparse.Namespace, target: Target, versi
     source_target = target
     if args.from_stage and args.from_stage != target.stage:
         source_target = resolve_target(ctx, stage=args.from_stage)
+        _require_function(ctx, source_target)
     source = get_alias(ctx, source_target.function, args.from_alias)
     if source.weights:
         raise RefusedError(
@@ -111,3 +116,21 @@ def _from_alias(ctx: AwsContext, args: argparse.Namespace, target: Target, versi
             f"(SHA-256 {sha or 'unknown'}); deploy that code to this stage first, then promote"
         )
     return max(same_code, key=lambda v: v.sort_key).number
+
+
+def _require_function(ctx: AwsContext, source: Target) -> None:
+    """``--from-stage``'s function exists; otherwise say which function was looked for and what to do
+    (a missing alias would be the next question, and the wrong one)."""
+    from botocore.exceptions import ClientError
+
+    with aws_call(f"finding stage {source.stage}'s function {source.function}"):
+        try:
+            ctx.client("lambda").get_function_configuration(FunctionName=source.function)
+        except ClientError as err:
+            if error_code(err) != "ResourceNotFoundException":
+                raise
+            raise OpsError(
+                f"stage {source.stage}'s function {source.function} was not found ({source.source}): deploy stage "
+                f"{source.stage} first (cdk deploy --context stage={source.stage}), or give the version here "
+                "with --to V"
+            ) from None

@@ -1,10 +1,11 @@
 """One guarded, audited alias change: the steps every move (canary, promote, rollback) goes through.
 
-1. the rules (``route_rules``) against the live versions: a refused move makes no call that changes anything;
+1. the rules (``route_rules``) against the live versions, production never on ``$LATEST``: a refused move makes no
+   call that changes anything;
 2. no CodeDeploy deployment shifting the alias (``--stop-deployment`` stops it with rollback first);
 3. the record can be written as designed (``audit_log.check_table``: the table's keys are PK and SK,
    both strings, and a PutItem that writes nothing proves the permission) and STS names the caller;
-4. ``--dry-run`` prints the exact calls and stops; prod asks for confirmation (``confirm``);
+4. ``--dry-run`` prints the exact calls and stops; production asks for confirmation (``confirm``);
 5. ``UpdateAlias`` with the ``RevisionId`` read in step 1: a concurrent change fails, nothing moves;
 6. one audit record; if that write fails after the move, ``AuditWriteError`` says so loudly, with an
    ``aws dynamodb put-item`` that records it by hand (shell-quoted: any ``--reason`` pastes as is).
@@ -25,7 +26,7 @@ from release_cli.ops.clients import AwsContext, aws_call, error_code
 from release_cli.ops.confirm import confirm
 from release_cli.ops.errors import AuditWriteError, RefusedError
 from release_cli.ops.lambda_reads import AliasState, Version, alias_from_api, get_alias, list_versions
-from release_cli.ops.route_rules import Route, check_route
+from release_cli.ops.route_rules import Route, check_recordable, check_route
 from release_cli.ops.target import Target
 from release_cli.version import project_version
 
@@ -78,10 +79,13 @@ def move_alias(
     options: MoveOptions,
     versions: list[Version] | None = None,
     ask: Callable[..., None] = confirm,
+    undoes: str = "",
 ) -> MoveResult:
     """Move ``before.name`` to ``route`` under every guarantee above; raises ``OpsError`` subclasses."""
     alias, function = before.name, target.function
-    check_route(alias, route, versions if versions is not None else list_versions(ctx, function))
+    listed = versions if versions is not None else list_versions(ctx, function)
+    check_route(alias, route, listed, production=target.production)
+    check_recordable(before)
     result = MoveResult(alias=alias, action=action, before=before, route=route, changed=False, dry_run=options.dry_run)
     if route.version == before.version and route.weights == before.weights:
         return result
@@ -108,6 +112,7 @@ def move_alias(
         reason=options.reason,
         tool_version=project_version(),
         revision_before=before.revision_id,
+        undoes=undoes,
     )
     update = {"FunctionName": function, "Name": alias, **route.request(), "RevisionId": before.revision_id}
     result.calls = [
@@ -126,8 +131,7 @@ def move_alias(
         return result
     ask(
         f"{action}: alias {alias} of {function}: {before.describe()} -> {_describe(route)}",
-        stage=target.stage,
-        alias=alias,
+        production=target.production,
         yes=options.yes,
     )
     for deployment in live:

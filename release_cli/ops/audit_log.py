@@ -47,6 +47,7 @@ class AuditRecord:
     tool_version: str = ""
     revision_before: str = ""
     revision_after: str = ""
+    undoes: str = ""  # a rollback's: the SK of the move it undid (release_cli/ops/rollback_plan.py)
     deleted_versions: tuple[str, ...] = ()
     bytes_freed: int = 0
     record_id: str = field(default_factory=lambda: secrets.token_hex(4))

@@ -3,7 +3,9 @@
 The shape of a route is checked by ``service_model.alias_spec`` (the rules the stage config uses:
 at most one extra version, never ``$LATEST``, different from the primary, 0 < weight < 1); this
 module adds what only the live function can answer: both versions are published, and share the
-execution role and dead-letter config (Lambda refuses a route between versions that do not).
+execution role and dead-letter config (Lambda refuses a route between versions that do not); and the
+seed's one rule: production never runs ``$LATEST`` (the target's stage decides, see
+``release_cli.ops.production``), refused before the shape so the message says why.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from release_cli.ops.errors import RefusedError
-from release_cli.ops.lambda_reads import Version
+from release_cli.ops.lambda_reads import AliasState, Version
+from release_cli.ops.production import UNDECIDED, Production
 from service_model.alias_spec import LATEST, AliasSpec, AliasSpecError, WeightedRoute
 
 
@@ -27,8 +30,14 @@ class Route:
         return {"FunctionVersion": self.version, "RoutingConfig": {"AdditionalVersionWeights": dict(self.weights)}}
 
 
-def check_route(alias: str, route: Route, versions: list[Version]) -> None:
-    """Raise ``RefusedError`` naming the first rule the route breaks."""
+def check_route(alias: str, route: Route, versions: list[Version], *, production: Production = UNDECIDED) -> None:
+    """Raise ``RefusedError`` naming the first rule the route breaks (``production``: the target's)."""
+    if production.is_production and LATEST in (route.version, *route.weights):
+        raise RefusedError(
+            f"alias {alias}: production never runs $LATEST ({production.because}): $LATEST is unpublished code "
+            "that any update changes, with nothing to roll back to. Publish a version and give its number "
+            "(release status lists them); nothing was changed"
+        )
     if len(route.weights) > 1:
         raise RefusedError(
             f"alias {alias}: a weighted route names at most one extra version, got {sorted(route.weights)}"
@@ -60,6 +69,25 @@ def check_route(alias: str, route: Route, versions: list[Version]) -> None:
             raise RefusedError(
                 f"alias {alias}: versions {first.number} and {second.number} have different dead-letter configs "
                 "(Lambda routes only between versions with the same one); nothing was changed"
+            )
+
+
+SMALLEST_STORABLE = 1e-130
+"""DynamoDB numbers stop at 1E-130: a smaller non-zero one fails the write with "Number underflow"."""
+
+
+def check_recordable(before: AliasState) -> None:
+    """Refuse a move whose audit record could not hold the live route's weight (its ``fromWeights``).
+
+    Release never sets such a weight (``alias_spec.WEIGHT_DECIMALS``); one set outside release would
+    otherwise let the alias move and then fail its record, leaving the move unaudited."""
+    for version, weight in before.weights.items():
+        if 0 < abs(weight) < SMALLEST_STORABLE:
+            raise RefusedError(
+                f"alias {before.name}: its live route gives version {version} a weight of {weight!r}, which no "
+                f"audit record can store (DynamoDB numbers stop at {SMALLEST_STORABLE:g}); it was set outside "
+                "release. Set a weight with at most 4 decimal places in the console or the aws CLI (and say why "
+                "in your change log), then run again; nothing was changed"
             )
 
 

@@ -4,6 +4,9 @@
 ``NewVersion``); when the stack does not exist (not deployed, or an endpoint without CloudFormation)
 it falls back to the names ``service_model.naming`` gives the stage, and says so. ``--function`` and
 ``--audit-table`` name them explicitly instead and win over both.
+
+Whether the target is production starts undecided, which counts as production (fail closed);
+``release_cli.ops.production.decide`` settles it for the commands that move or invoke.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from release_cli.ops.clients import AwsContext, aws_call, error_code
 from release_cli.ops.errors import OpsError
+from release_cli.ops.production import UNDECIDED, Production
 from service_model import naming
 
 
@@ -27,6 +31,9 @@ class Target:
     stack_found: bool = False
     outputs: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    function_given: bool = False
+    """``--function`` named it (it may be any stage's function), rather than ``--stage`` alone."""
+    production: Production = UNDECIDED
 
     @property
     def stack_version(self) -> str | None:
@@ -48,7 +55,7 @@ def resolve_target(
     if not stage:
         if not function:
             raise OpsError("name the function: give --stage S (dev, staging, prod) or --function NAME")
-        return Target(function=function, audit_table=audit_table, source="--function")
+        return Target(function=function, audit_table=audit_table, source="--function", function_given=True)
     stack = naming.stack_name(stage)
     outputs, found = stack_outputs(ctx, stack)
     source = f"stack {stack} outputs" if found else f"stage {stage} names (stack {stack} not found)"
@@ -60,6 +67,7 @@ def resolve_target(
         stack_found=found,
         outputs=outputs,
         source=source,
+        function_given=bool(function),
     )
 
 

@@ -198,3 +198,96 @@ def test_prune_skips_a_version_an_alias_took_meanwhile() -> None:
         stub.assert_no_pending_responses()
     assert deleted == ["3"]
     assert skipped[0].startswith("1: an alias points to it") and "[prod]" in skipped[1]
+
+
+def _appspec_info(deployment_id: str, function: str, alias: str) -> dict[str, Any]:
+    appspec = {"version": 0.0, "Resources": [{"fn": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Name": function, "Alias": alias, "CurrentVersion": "1", "TargetVersion": "2"}}}]}  # fmt: skip
+    return {"deploymentId": deployment_id, "status": "InProgress", "computePlatform": "Lambda",
+            "applicationName": "app", "deploymentGroupName": "group",
+            "revision": {"revisionType": "AppSpecContent",
+                         "appSpecContent": {"content": json.dumps(appspec)}}}  # fmt: skip
+
+
+def _alias_response(function: str, alias: str, version: str, revision: str) -> dict[str, Any]:
+    return {"AliasArn": f"arn:aws:lambda:{REGION}:123456789012:function:{function}:{alias}", "Name": alias,
+            "FunctionVersion": version, "RevisionId": revision}  # fmt: skip
+
+
+def test_after_stopping_a_deployment_the_alias_is_read_again_and_updated_with_the_new_revision(lab: Lab) -> None:
+    """CodeDeploy's rollback moves the alias (a new RevisionId): UpdateAlias must carry the revision read
+    after the stop, not the one read before it, or Lambda would refuse it (moto would not: FACTS)."""
+    ctx = AwsContext(region=REGION)
+    deploy, lam = boto3.client("codedeploy", region_name=REGION), boto3.client("lambda", region_name=REGION)
+    deploy_stub, lambda_stub = Stubber(deploy), Stubber(lam)
+    info = _appspec_info("d-STOP1", lab.function, "prod")
+    deploy_stub.add_response("list_deployments", {"deployments": ["d-STOP1"]}, {"includeOnlyStatuses": ANY})
+    deploy_stub.add_response("batch_get_deployments", {"deploymentsInfo": [info]}, {"deploymentIds": ["d-STOP1"]})
+    deploy_stub.add_response("stop_deployment", {"status": "Pending"},
+                             {"deploymentId": "d-STOP1", "autoRollbackEnabled": True})  # fmt: skip
+    deploy_stub.add_response("get_deployment", {"deploymentInfo": {**info, "status": "Stopped"}},
+                             {"deploymentId": "d-STOP1"})  # fmt: skip
+    lambda_stub.add_response("get_alias", _alias_response(lab.function, "prod", "1", "rev-after-rollback"),
+                             {"FunctionName": lab.function, "Name": "prod"})  # fmt: skip
+    lambda_stub.add_response(
+        "update_alias",
+        _alias_response(lab.function, "prod", "2", "rev-moved"),
+        {"FunctionName": lab.function, "Name": "prod", "FunctionVersion": "2",
+         "RoutingConfig": {"AdditionalVersionWeights": {}}, "RevisionId": "rev-after-rollback"},
+    )  # fmt: skip
+    ctx.use("codedeploy", deploy)
+    ctx.use("lambda", lam)
+    before = AliasState(name="prod", version="1", weights={"2": 0.1}, revision_id="rev-before-stop")
+    with deploy_stub, lambda_stub:
+        result = move_alias(ctx, _target(lab), before=before, route=Route("2"), action="promote",
+                            options=MoveOptions(stop_deployment=True), versions=_versions("r", "1", "2"),
+                            ask=_no_confirm)  # fmt: skip
+    deploy_stub.assert_no_pending_responses()
+    lambda_stub.assert_no_pending_responses()
+    assert result.stopped_deployments == ["d-STOP1: Stopped"]
+    (item,) = lab.audit_items()
+    assert item["revisionBefore"]["S"] == "rev-after-rollback" and item["revisionAfter"]["S"] == "rev-moved"
+    assert "fromWeights" not in item  # the record starts where CodeDeploy's rollback left the alias
+
+
+def test_more_live_deployments_than_one_batch_takes_are_all_checked() -> None:
+    """BatchGetDeployments takes at most 25 ids (API reference): with 30 live deployments over two pages,
+    the one shifting the alias is the 28th, in the second batch."""
+    from release_cli.ops.deployments import BATCH, live_deployments
+
+    assert BATCH == 25
+    ids = [f"d-{n:02d}" for n in range(30)]
+    infos = {i: _appspec_info(i, "other-fn", "live") for i in ids}
+    infos["d-27"] = _appspec_info("d-27", "prod-fn", "live")
+    client = boto3.client("codedeploy", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("codedeploy", client)
+    with Stubber(client) as stub:
+        stub.add_response("list_deployments", {"deployments": ids[:20], "nextToken": "page2"},
+                          {"includeOnlyStatuses": ANY})  # fmt: skip
+        stub.add_response("list_deployments", {"deployments": ids[20:]},
+                          {"includeOnlyStatuses": ANY, "nextToken": "page2"})  # fmt: skip
+        stub.add_response("batch_get_deployments", {"deploymentsInfo": [infos[i] for i in ids[:25]]},
+                          {"deploymentIds": ids[:25]})  # fmt: skip
+        stub.add_response("batch_get_deployments", {"deploymentsInfo": [infos[i] for i in ids[25:]]},
+                          {"deploymentIds": ids[25:]})  # fmt: skip
+        found = live_deployments(ctx, function="prod-fn", alias="live")
+        stub.assert_no_pending_responses()
+    assert [d.deployment_id for d in found] == ["d-27"]
+
+
+def test_a_function_whose_stage_tag_cannot_be_read_counts_as_production() -> None:
+    """Without lambda:GetFunction the CLI cannot tell a prod function from a dev one: it fails closed."""
+    from release_cli.ops.production import decide
+    from release_cli.ops.target import Target
+
+    client = boto3.client("lambda", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("lambda", client)
+    target = Target(function="some-fn", audit_table="t", source="--function", function_given=True)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_function", service_error_code="AccessDeniedException", http_status_code=403,
+                              expected_params={"FunctionName": "some-fn"})  # fmt: skip
+        decided = decide(ctx, target, alias="live")
+    assert decided.production.is_production
+    assert "could not be read (AccessDeniedException)" in decided.production.because

@@ -43,8 +43,6 @@ def test_canary_clear_removes_the_route(lab: Lab, run_cli) -> None:
 @pytest.mark.parametrize(
     ("alias", "args", "says"),
     [
-        ("staging", ["--version", "1", "--weight", "1.5"], "between 0 and 1"),
-        ("staging", ["--version", "1", "--weight", "0"], "between 0 and 1"),
         ("staging", ["--version", "$LATEST", "--weight", "0.1"], "never $LATEST"),
         ("staging", ["--version", "2", "--weight", "0.1"], "must differ"),
         ("staging", ["--version", "9", "--weight", "0.1"], "not a published version"),
@@ -190,10 +188,11 @@ def test_promote_from_another_stage_finds_the_version_by_code_sha256(lab: Lab, s
     stage_stack("staging", staging, "2")
     lab.publish("release 9")  # 3: same code here, published by a later deploy
     lab.publish("hotfix")  # 4: different code
+    lab.publish("release 9")  # 5: the same code again (the hotfix reverted): the newest match
     result = run_cli("promote", *lab.target_args(), "--alias", "prod", "--from-alias", "staging",
                      "--from-stage", "staging", "--yes", "--json")  # fmt: skip
     assert result.code == 0, result.err
-    assert lab.state("prod") == ("3", {})
+    assert lab.state("prod") == ("5", {})  # the newest version with the same CodeSha256, not the oldest (3)
     missing = new_lab("nocode")
     missing.publish("other")
     missing.alias("prod", "1")
@@ -218,6 +217,9 @@ def test_an_unknown_function_says_what_to_check(aws_env: str, run_cli) -> None:
 def test_confirmation_on_a_terminal() -> None:
     from release_cli.ops.confirm import confirm
     from release_cli.ops.errors import RefusedError
+    from release_cli.ops.production import Production
+
+    prod, dev = Production(True, "stage prod is a production stage"), Production(False, "stage dev is not")
 
     asked: list[str] = []
 
@@ -228,11 +230,11 @@ def test_confirmation_on_a_terminal() -> None:
 
         return ask
 
-    confirm("promote prod", stage="prod", alias="prod", yes=False, is_terminal=lambda: True, ask=answer("yes"))
+    confirm("promote prod", production=prod, yes=False, is_terminal=lambda: True, ask=answer("yes"))
     with pytest.raises(RefusedError):
-        confirm("promote prod", stage="prod", alias="prod", yes=False, is_terminal=lambda: True, ask=answer("y"))
-    confirm("canary dev", stage="dev", alias="dev", yes=False, is_terminal=lambda: False, ask=answer("no"))
-    assert len(asked) == 2 and "promote prod" in asked[0]
+        confirm("promote prod", production=prod, yes=False, is_terminal=lambda: True, ask=answer("y"))
+    confirm("canary dev", production=dev, yes=False, is_terminal=lambda: False, ask=answer("no"))
+    assert len(asked) == 2 and "promote prod" in asked[0] and "stage prod is a production stage" in asked[0]
 
 
 def test_region_and_profile_options_reach_boto3(aws_env: str, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,106 @@
+"""Synth-time check of the seed's one rule in a production stage: every way into the service function
+goes through an alias on a published version, never ``$LATEST`` or the unqualified function.
+
+``stages.toml`` already refuses ``target = "$LATEST"`` for a production stage; this check looks at
+what was actually built, so a construct added later (another API integration, a permission, an alias
+made outside ``StageAlias``) cannot slip past it. Checked on the synthesized values, as CloudFormation
+will see them:
+
+* every ``AWS::Lambda::Alias`` of the function: ``FunctionVersion`` (and any routed version) is not
+  ``$LATEST``;
+* every ``AWS::ApiGatewayV2::Integration`` and ``AWS::Lambda::Permission`` that refers to the
+  function refers to it only through such an alias (a ``Ref`` to the alias, whose value is its ARN),
+  never the function itself (``Ref``/``Fn::GetAtt``, its name or ARN), ``$LATEST`` or a bare version.
+
+A violation stops synth (``Node.add_validation``) with a message naming each offending construct's path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsii
+from aws_cdk import Stack
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_lambda as lambda_
+from constructs import IConstruct, IValidation
+
+from service_model.alias_spec import LATEST
+
+
+def production_target_problems(stack: Stack, function: lambda_.Function) -> list[str]:
+    """Every place in ``stack`` where ``function`` could be reached other than through a published-version alias."""
+    function_id = _logical_id(stack, function.node.default_child)
+    name = function.function_name if not _is_token(function.function_name) else None
+    aliases: dict[str, lambda_.CfnAlias] = {}
+    problems: list[str] = []
+    for node in stack.node.find_all():
+        if isinstance(node, lambda_.CfnAlias) and function_id in _text(stack, node.function_name):
+            aliases[_logical_id(stack, node)] = node
+            if _runs_latest(stack, node):
+                problems.append(f"{node.node.path}: alias {node.name} of the function runs $LATEST")
+    latest_aliases = {logical_id for logical_id, alias in aliases.items() if _runs_latest(stack, alias)}
+    for node in stack.node.find_all():
+        if isinstance(node, apigwv2.CfnIntegration):
+            value, kind = node.integration_uri, "API integration"
+        elif isinstance(node, lambda_.CfnPermission):
+            value, kind = node.function_name, "permission"
+        else:
+            continue
+        resolved = stack.resolve(value)
+        text = json.dumps(resolved)
+        refs_function = function_id in text or (name is not None and _names(text, name))
+        alias_id = resolved.get("Ref") if isinstance(resolved, dict) else None
+        if alias_id in aliases:
+            if alias_id in latest_aliases:
+                alias_name = aliases[alias_id].name
+                problems.append(f"{node.node.path}: {kind} goes through alias {alias_name}, which runs $LATEST")
+        elif refs_function:
+            problems.append(f"{node.node.path}: {kind} targets the function itself ({text}), not a version's alias")
+    return [
+        f"{problem} (a production stage: every alias, API integration and permission must target an alias on a "
+        "published version, never $LATEST or the unqualified function)"
+        for problem in problems
+    ]
+
+
+@jsii.implements(IValidation)
+class ProductionTargetsCheck:
+    """``production_target_problems`` as a construct validation: CDK runs it at synth and stops on any."""
+
+    def __init__(self, stack: Stack, function: lambda_.Function) -> None:
+        self._stack = stack
+        self._function = function
+
+    def validate(self) -> list[str]:
+        return production_target_problems(self._stack, self._function)
+
+
+def _runs_latest(stack: Stack, alias: lambda_.CfnAlias) -> bool:
+    return LATEST in [stack.resolve(alias.function_version), *_routed(stack, alias)]
+
+
+def _routed(stack: Stack, alias: lambda_.CfnAlias) -> list[Any]:
+    routing = stack.resolve(alias.routing_config) or {}
+    weights = routing.get("additionalVersionWeights") or routing.get("AdditionalVersionWeights") or []
+    return [w.get("functionVersion", w.get("FunctionVersion")) for w in weights if isinstance(w, dict)]
+
+
+def _logical_id(stack: Stack, node: IConstruct | None) -> str:
+    return stack.get_logical_id(node)  # type: ignore[arg-type]
+
+
+def _text(stack: Stack, value: Any) -> str:
+    return json.dumps(stack.resolve(value))
+
+
+def _is_token(value: str) -> bool:
+    from aws_cdk import Token
+
+    return Token.is_unresolved(value)
+
+
+def _names(text: str, name: str) -> bool:
+    """A literal function name or ARN (unqualified or ``:$LATEST``) in ``text``."""
+    return f'"{name}"' in text or f':function:{name}"' in text or f"{name}:{LATEST}" in text
