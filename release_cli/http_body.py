@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email.message import Message
-from typing import BinaryIO
+from io import BufferedIOBase
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 """API Gateway's payload quota for HTTP APIs (10 MB, not adjustable); a larger request body is a 413."""
@@ -48,7 +48,7 @@ TOO_LARGE = "Request Entity Too Large"
 """RFC 7231's reason phrase, as the server has always answered (Python 3.13 says RFC 9110's "Content Too Large")."""
 
 
-def read_body(stream: BinaryIO, headers: Message) -> bytes | BodyRefused:
+def read_body(stream: BufferedIOBase, headers: Message) -> bytes | BodyRefused:
     """The body of the request whose ``headers`` were just read from ``stream``, or why it is refused."""
     if "chunked" in headers.get("Transfer-Encoding", "").lower():
         return _read_chunked(stream)
@@ -67,7 +67,7 @@ def read_body(stream: BinaryIO, headers: Message) -> bytes | BodyRefused:
     return data if len(data) == length else BAD_REQUEST
 
 
-def _read_chunked(stream: BinaryIO) -> bytes | BodyRefused:
+def _read_chunked(stream: BufferedIOBase) -> bytes | BodyRefused:
     chunks: list[bytes] = []
     total = 0
     while True:
@@ -105,7 +105,7 @@ def _chunk_size(line: bytes) -> int | None:
     return int(text, 16) if _CHUNK_SIZE.fullmatch(text) else None
 
 
-def _skip_trailers(stream: BinaryIO) -> bool:
+def _skip_trailers(stream: BufferedIOBase) -> bool:
     for _ in range(MAX_TRAILER_LINES + 1):
         line = stream.readline(_LINE_BYTES)
         if line in (b"\r\n", b"\n"):
@@ -115,7 +115,7 @@ def _skip_trailers(stream: BinaryIO) -> bool:
     return False
 
 
-def _discard(stream: BinaryIO, length: int) -> int:
+def _discard(stream: BufferedIOBase, length: int) -> int:
     """Read and drop ``length`` bytes; how many there were (fewer if the client went away)."""
     dropped = 0
     while dropped < length:

@@ -54,7 +54,7 @@ def test_a_weighted_value_is_replaced_in_place_and_its_comment_stays(tmp_path: P
     canary = DEV_BLOCK + "weighted = { version = 1, weight = 0.05 } # canary of the fix\n"
     path = stages_copy(tmp_path, replace=(DEV_BLOCK, canary))
     pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
-    assert 'target = 3\nweighted = { version = 2, weight = 0.2 } # canary of the fix\n' in path.read_text()
+    assert "target = 3\nweighted = { version = 2, weight = 0.2 } # canary of the fix\n" in path.read_text()
 
 
 def test_a_live_route_adds_the_weighted_line_after_target(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_crlf_line_endings_stay_crlf_also_on_an_added_line(tmp_path: Path) -> No
     pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
     after = path.read_bytes()
     assert after.count(b"\n") == after.count(b"\r\n") == crlf.count(b"\r\n") + 1  # one line added, as CRLF
-    assert b'target = 3\r\nweighted = { version = 2, weight = 0.2 }\r\n' in after
+    assert b"target = 3\r\nweighted = { version = 2, weight = 0.2 }\r\n" in after
 
 
 def test_a_symlinked_stages_toml_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_a_pin_that_would_not_declare_what_is_live_writes_nothing(tmp_path: Path
     dotted = DEV_BLOCK.replace('"$LATEST"', "1") + "weighted.version = 2\nweighted.weight = 0.1\n"
     path = stages_copy(tmp_path, replace=(DEV_BLOCK, dotted))
     before = path.read_bytes()
-    with pytest.raises(OpsError, match="did not give what is live.*nothing was written.*target = 3"):
+    with pytest.raises(OpsError, match=r"did not give what is live.*nothing was written.*target = 3"):
         pin(path, "dev", [moved("dev", "3")])
     assert path.read_bytes() == before
 
@@ -131,4 +131,3 @@ def test_status_pin_removes_the_weighted_line_when_the_live_alias_has_no_route(
     assert "the canary" not in stages.read_text()  # the comment went with the line it described
     again = run_cli("status", "--stage", "dev", "--stages-file", stages, "--json", "--fail-on-drift")
     assert (again.code, again.json()["drift"]) == (0, [])
-

@@ -82,7 +82,12 @@ def test_a_chunk_size_that_is_not_hex_digits_is_a_400_and_nothing_more_is_read(s
 
 @pytest.mark.parametrize(
     "raw",
-    [b"5\r\nabc", b"3\r\nabcX\r\n0\r\n\r\n", b"3\r\nabc\r\n0\r\n" + b"X-T: 1\r\n" * 200 + b"\r\n", b"3\r\nabc\r\n0\r\n"],
+    [
+        b"5\r\nabc",
+        b"3\r\nabcX\r\n0\r\n\r\n",
+        b"3\r\nabc\r\n0\r\n" + b"X-T: 1\r\n" * 200 + b"\r\n",
+        b"3\r\nabc\r\n0\r\n",
+    ],
     ids=["short-chunk", "no-crlf-after-chunk", "endless-trailers", "no-end"],
 )
 def test_a_broken_chunked_stream_is_a_400(raw: bytes) -> None:

@@ -29,9 +29,7 @@ def test_the_sample_data_switch_reads_the_right_way_round(command: str, capsys: 
 
 
 @pytest.mark.parametrize("command", ["local", "serve"])
-@pytest.mark.parametrize(
-    ("flags", "loaded"), [((), True), (("--sample-data",), True), (("--no-sample-data",), False)]
-)
+@pytest.mark.parametrize(("flags", "loaded"), [((), True), (("--sample-data",), True), (("--no-sample-data",), False)])
 def test_the_sample_data_switch_parses(command: str, flags: tuple[str, ...], loaded: bool) -> None:
     assert build_parser().parse_args([command, *flags]).sample_data is loaded
 
