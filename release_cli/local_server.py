@@ -7,10 +7,14 @@ as one Lambda execution environment handles one request at a time; connections a
 kept alive (HTTP/1.1), so a slow client never blocks another's connection set-up.
 
 What API Gateway would refuse never reaches the handler, and is answered as API Gateway does:
-no route -> 404 ``{"message":"Not Found"}``; a body over 10 MB (the HTTP API payload quota) -> 413;
-malformed HTTP -> 400 (or 431/505, as the standard library's parser names it); the handler raising
--> 500 ``{"message":"Internal Server Error"}``. None of these ever sends a traceback, and the server
-keeps serving. One log line per request goes to stderr.
+no route -> 404 ``{"message":"Not Found"}``; a body over 10 MB (the HTTP API payload quota), sent with
+a Content-Length or chunked (the chunks' total counts), -> 413 ``{"message":"Request Entity Too
+Large"}`` (``http_body``: never more than the quota held in memory); malformed HTTP -> 400 (or
+431/505, as the standard library's parser names it); the handler raising -> 500
+``{"message":"Internal Server Error"}``. A body under 10 MB reaches the handler, which has limits of
+its own (it answers a body over 16 KB with its 400 "request body is larger than 16384 bytes", as it
+does deployed); Lambda's 6 MB invoke payload limit is not emulated. None of these ever sends a
+traceback, and the server keeps serving. One log line per request goes to stderr.
 """
 
 from __future__ import annotations
@@ -23,13 +27,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 
 from release_cli.http_api_event import HttpRequest, HttpResponse, build_event, gateway_error, http_response
+from release_cli.http_body import BodyRefused, read_body
 from release_cli.http_routes import Route, match_route
 
-MAX_BODY_BYTES = 10 * 1024 * 1024
-"""API Gateway's payload quota for HTTP APIs (10 MB); a larger request body is a 413."""
-DRAIN_LIMIT_BYTES = 4 * MAX_BODY_BYTES
-"""An oversized body up to this size is read and dropped, so the client sees the 413 and the connection
-stays usable; beyond it the server answers and closes rather than read any more."""
 SOCKET_TIMEOUT_SECONDS = 60
 Invoker = Callable[[dict[str, Any]], Any]
 
@@ -110,51 +110,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, route_key)
 
     def _read_body(self) -> bytes | None:
-        """The request body, or None once an error answer has been sent."""
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        declared = self.headers.get("Content-Length")
-        if declared is None:
-            return b""
-        if not declared.strip().isdigit():
-            self._send(gateway_error(400, "Bad Request"), "-", close=True)
+        """The request body, or None once an error answer (400, 413) has been sent."""
+        body = read_body(self.rfile, self.headers)
+        if isinstance(body, BodyRefused):
+            self._send(gateway_error(body.status, body.message), "-", close=body.close)
             return None
-        length = int(declared)
-        if length > MAX_BODY_BYTES:
-            close = length > DRAIN_LIMIT_BYTES
-            if not close:
-                self._discard(length)
-            self._send(gateway_error(413, "Request Entity Too Large"), "-", close=close)
-            return None
-        return self.rfile.read(length)
-
-    def _read_chunked(self) -> bytes | None:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
-            try:
-                size = int(size_line, 16)
-            except ValueError:
-                self._send(gateway_error(400, "Bad Request"), "-", close=True)
-                return None
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return b"".join(chunks)
-            total += size
-            if total > MAX_BODY_BYTES:
-                self._send(gateway_error(413, "Request Entity Too Large"), "-", close=True)
-                return None
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(1024)
-
-    def _discard(self, length: int) -> None:
-        while length > 0:
-            data = self.rfile.read(min(length, 1 << 20))
-            if not data:
-                return
-            length -= len(data)
+        return body
 
     def _send(self, response: HttpResponse, route_key: str, *, close: bool = False) -> None:
         self.send_response_only(response.status)

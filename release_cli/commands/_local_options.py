@@ -17,7 +17,7 @@ DEFAULT_STAGE = "dev"
 
 
 def add_local_function_options(parser: argparse.ArgumentParser, *, template_gives: str) -> None:
-    """``--stage/--template/--alias/--function-version/--no-sample-data``; ``template_gives`` says what the
+    """``--stage/--template/--alias/--function-version/--[no-]sample-data``; ``template_gives`` says what the
     command reads from the template ("tables", "routes and tables")."""
     add_stage(parser, help_text="stage whose synthesized template and API alias to use", default=DEFAULT_STAGE)
     parser.add_argument(
@@ -27,11 +27,11 @@ def add_local_function_options(parser: argparse.ArgumentParser, *, template_give
     )
     parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
     parser.add_argument("--function-version", default="$LATEST", help="version the context reports")
-    parser.add_argument(
-        "--no-sample-data",
-        dest="sample_data",
-        action="store_false",
-        help="start from empty tables, without the sample orders of sample_data/orders.json",
+    parser.add_argument(  # --sample-data/--no-sample-data: the default shown is the positive switch's
+        "--sample-data",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="load the sample orders of sample_data/orders.json into the local tables (--no-sample-data: empty tables)",
     )
 
 

@@ -6,7 +6,10 @@ in this process against the same local tables as ``release local`` (moto, built 
 template, with the sample orders of sample_data/orders.json unless --no-sample-data). Routes are the
 template's HTTP API routes: a route the template lacks is a 404 ``{"message":"Not Found"}``, as API
 Gateway answers (the stages' API has the $default route, so the handler itself answers every path).
-A body over 10 MB is a 413, malformed HTTP a 400. One log line per request on stderr; Ctrl-C stops it.
+A body over 10 MB (API Gateway's HTTP API payload quota; a chunked body's total counts) is a 413 and
+never reaches the handler; a smaller one does, and the handler answers a body over 16 KB with its own
+400 ("request body is larger than 16384 bytes"), as deployed. Malformed HTTP is a 400. One log line
+per request on stderr; Ctrl-C stops it.
 
     release serve --stage dev
     curl -s -X POST 127.0.0.1:3000/orders -d '{"customerId":"CUST-001","items":[{"productId":"PROD-A","quantity":2}]}'

@@ -14,8 +14,9 @@ make the next ``cdk deploy`` agree (``--pin`` writes them, validated, or writes 
 codeSize, lastModified, aliases}], aliases: [{name, version, weights, revisionId}], unusedVersions,
 functionCodeBytes, codeStorage: {usedBytes, limitBytes, note}, deployments: [{id, status, alias,
 currentVersion, targetVersion}], driftChecked, drift: [{alias, kind, declared, live, toml,
-pinnable, note}]}. Exit codes: 0 shown (drift or not, unless --fail-on-drift), 1 drift with
---fail-on-drift, 2 bad input or AWS error.
+pinnable, note}]}. Exit codes: 0 shown (drift or not, unless --fail-on-drift), 1 with
+--fail-on-drift when the drift section lists any alias (moved, missing live, undeclared in stages.toml,
+or unknown; an alias --pin just wrote no longer counts), 2 bad input (--versions below 0) or AWS error.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from release_cli.ops.stages_pin import pin
 from release_cli.ops.status_report import Status, collect_status
 from service_model.stages import load_stage, stages_file
 
-DRIFT_KINDS = ("moved", "missing")
-"""Kinds that fail --fail-on-drift (undeclared aliases and unknown targets are reported only)."""
+MIN_VERSIONS = 0
+"""``--versions 0`` lists no versions in the table (the JSON always lists them all); fewer means nothing."""
 
 
 def register(subparsers: Any) -> None:
@@ -41,15 +42,26 @@ def register(subparsers: Any) -> None:
         subparsers, "status", help_text="versions, aliases, storage, deployments and drift", description=__doc__
     )
     add_target(parser)
-    parser.add_argument("--versions", type=int, default=20, help="newest versions to list in the table (JSON: all)")
+    parser.add_argument(
+        "--versions", type=int, default=20, help="newest versions to list in the table, 0 or more (JSON: all)"
+    )
     parser.add_argument("--pin", action="store_true", help="write the live aliases into stages.toml (needs --stage)")
-    parser.add_argument("--fail-on-drift", action="store_true", help="exit 1 when an alias drifted")
+    parser.add_argument(
+        "--fail-on-drift",
+        action="store_true",
+        help="exit 1 when the drift section lists any alias (moved, missing, undeclared, unknown)",
+    )
     parser.add_argument("--stages-file", type=Path, help="stages file to compare with (default: the project's)")
     add_json(parser)
     parser.set_defaults(func=guarded(run))
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.versions < MIN_VERSIONS:
+        raise OpsError(
+            f"--versions {args.versions}: give a count of {MIN_VERSIONS} or more "
+            "(the newest versions to list; 0 lists none, --json always lists all)"
+        )
     if args.pin and not args.stage:
         raise OpsError("--pin writes the stage's entry in stages.toml: give --stage")
     ctx = context_for(args)
@@ -66,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         _print(status, newest=args.versions)
         if args.pin:
             print(f"pinned in {path}: {', '.join(pinned)}" if pinned else "nothing to pin")
-    drifted = [d for d in status.drift if d.kind in DRIFT_KINDS and d.alias not in pinned]
+    drifted = [d for d in status.drift if d.alias not in pinned]  # every drift it prints counts
     return EXIT_REFUSED if (args.fail_on_drift and drifted) else EXIT_OK
 
 

@@ -91,11 +91,17 @@ def find_drift(
 
 
 def toml_lines(version: str, weights: dict[str, float]) -> tuple[str, ...]:
-    lines = [f"target = {_toml_target(version)}"]
+    """The alias's ``stages.toml`` lines for this live state (no ``weighted`` line without a route)."""
+    return tuple(f"{key} = {value}" for key, value in toml_values(version, weights).items())
+
+
+def toml_values(version: str, weights: dict[str, float]) -> dict[str, str]:
+    """``{"target": ..., "weighted": ...}`` as TOML values; ``weighted`` only when the alias has a route."""
+    values = {"target": _toml_target(version)}
     if weights:
         ((extra, weight),) = weights.items()
-        lines.append(f"weighted = {{ version = {_toml_target(extra)}, weight = {weight!r} }}")
-    return tuple(lines)
+        values["weighted"] = f"{{ version = {_toml_target(extra)}, weight = {weight!r} }}"
+    return values
 
 
 def _moved(spec: AliasSpec, declared: str, alias: AliasState) -> Drift:

@@ -78,12 +78,12 @@ def _stages_copy(tmp_path: Path) -> Path:
 
 def test_drift_after_an_emergency_move_and_pin(lab: Lab, stage_stack, run_cli, tmp_path: Path) -> None:
     stages = _stages_copy(tmp_path)
+    for extra in ("prod", "dev"):  # the lab's other aliases would be undeclared drift for staging
+        lab.lam.delete_alias(FunctionName=lab.function, Name=extra)
     stage_stack("staging", lab, "2")  # stages.toml: staging -> "new", the stack published 2
     clean = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
     assert clean.code == 0, clean.err
-    drift = {d["alias"]: d for d in clean.json()["drift"]}
-    assert set(drift) == {"prod", "dev"}  # the lab's extra aliases are not declared for staging
-    assert {d["kind"] for d in drift.values()} == {"undeclared"}
+    assert clean.json()["drift"] == []
 
     assert run_cli("rollback", "--stage", "staging", "--alias", "staging", "--to", "1").code == 0
     moved = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
@@ -115,3 +115,68 @@ def test_pin_refuses_a_static_weight_beside_a_rollout_and_writes_nothing(
     assert result.code == 2
     assert "cannot pin alias staging" in result.err and "release promote" in result.err
     assert stages.read_text() == before
+
+
+def _staging_lab(aliases: dict[str, tuple[str, dict[str, float]]]) -> Lab:
+    """A function with versions 1 and 2 and exactly ``aliases`` (name -> version, weights)."""
+    lab = new_lab()
+    lab.publish("v1")
+    lab.publish("v2")
+    for name, (version, weights) in aliases.items():
+        lab.alias(name, version, weights)
+    return lab
+
+
+def _fail_on_drift(run_cli, stages: Path) -> tuple[int, dict[str, str]]:
+    result = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
+    return result.code, {d["alias"]: d["kind"] for d in result.json()["drift"]}
+
+
+def test_fail_on_drift_passes_when_live_matches_stages_toml(aws_env: str, stage_stack, run_cli, tmp_path) -> None:
+    lab = _staging_lab({"staging": ("2", {})})
+    stage_stack("staging", lab, "2")  # stages.toml: staging -> "new" (= the stack's NewVersion, 2)
+    assert _fail_on_drift(run_cli, _stages_copy(tmp_path)) == (0, {})
+
+
+def test_fail_on_drift_fails_on_a_declared_alias_missing_live(aws_env: str, stage_stack, run_cli, tmp_path) -> None:
+    lab = _staging_lab({})
+    stage_stack("staging", lab, "2")
+    assert _fail_on_drift(run_cli, _stages_copy(tmp_path)) == (1, {"staging": "missing"})
+
+
+def test_fail_on_drift_fails_on_an_undeclared_live_alias(aws_env: str, stage_stack, run_cli, tmp_path) -> None:
+    lab = _staging_lab({"staging": ("2", {}), "hotfix": ("1", {})})
+    stage_stack("staging", lab, "2")
+    assert _fail_on_drift(run_cli, _stages_copy(tmp_path)) == (1, {"hotfix": "undeclared"})
+    text = run_cli("status", "--stage", "staging", "--stages-file", _stages_copy(tmp_path), "--fail-on-drift")
+    assert text.code == 1 and "hotfix" in text.out and "undeclared" in text.out
+
+
+def test_fail_on_drift_fails_on_a_version_or_weight_mismatch(aws_env: str, stage_stack, run_cli, tmp_path) -> None:
+    stages = _stages_copy(tmp_path)
+    other_version = _staging_lab({"staging": ("1", {})})
+    stage_stack("staging", other_version, "2")
+    assert _fail_on_drift(run_cli, stages) == (1, {"staging": "moved"})
+
+
+def test_fail_on_drift_fails_on_a_weight_the_stage_does_not_declare(
+    aws_env: str, stage_stack, run_cli, tmp_path
+) -> None:
+    weighted = _staging_lab({"staging": ("2", {"1": 0.1})})
+    stage_stack("staging", weighted, "2")  # the right version, plus a route stages.toml does not have
+    assert _fail_on_drift(run_cli, _stages_copy(tmp_path)) == (1, {"staging": "moved"})
+
+
+def test_versions_below_zero_is_refused_before_any_aws_call(run_cli) -> None:
+    # No AWS endpoint at all: the refusal comes first, names the flag and the allowed range, exit 2.
+    result = run_cli("status", "--function", "any", "--versions", "-1")
+    assert result.code == 2 and result.out == ""
+    assert "--versions -1" in result.err and "0 or more" in result.err
+    as_json = run_cli("status", "--function", "any", "--versions", "-1", "--json")
+    assert as_json.code == 2 and "--versions -1" in as_json.json()["error"]["message"]
+
+
+def test_versions_zero_lists_no_versions(aws_env: str, run_cli) -> None:
+    lab = _staging_lab({})
+    result = run_cli("status", "--function", lab.function, "--versions", "0")
+    assert result.code == 0 and "versions: 2 published\n" in result.out

@@ -43,9 +43,12 @@ def test_unknown_path_is_the_handlers_404_through_the_default_route(served: Serv
     assert reply.status == 404 and "no route for GET /customers" in reply.json()["error"]
 
 
-def test_wrong_method_is_the_handlers_405(served: Served) -> None:
+def test_wrong_method_is_the_handlers_405_with_an_allow_header(served: Served) -> None:
+    # RFC 9110: a 405 must list the target's methods in Allow.
     reply = request(f"{served.url}/orders", "DELETE")
-    assert (reply.status, reply.json()["message"]) == (405, "Method not allowed")
+    assert (reply.status, reply.json()["message"], reply.headers["Allow"]) == (405, "Method not allowed", "POST")
+    reply = request(f"{served.url}/orders/ORD-2024-001", "PUT", "{}")
+    assert (reply.status, reply.headers["Allow"]) == (405, "GET")
 
 
 def test_a_binary_body_reaches_the_handler_base64_encoded(served: Served) -> None:
@@ -56,10 +59,11 @@ def test_a_binary_body_reaches_the_handler_base64_encoded(served: Served) -> Non
     assert (reply.status, reply.json()["customerId"]) == (200, "CUST-001")
 
 
-def test_a_1_mb_body_is_the_handlers_400_and_the_server_keeps_serving(served: Served) -> None:
-    big = json.dumps({**ORDER, "note": "x" * (1024 * 1024)})
+def test_a_2_mb_body_is_the_handlers_400_and_the_server_keeps_serving(served: Served) -> None:
+    # Under API Gateway's 10 MB the body reaches the handler, whose own limit is 16 KB (as deployed).
+    big = json.dumps({**ORDER, "note": "x" * (2 * 1024 * 1024)})
     reply = request(f"{served.url}/orders", "POST", big, {"Content-Type": "application/json"})
-    assert reply.status == 400 and "larger than" in reply.json()["error"]
+    assert reply.status == 400 and reply.json()["error"] == "request body is larger than 16384 bytes"
     assert request(f"{served.url}/orders/ORD-2024-001").status == 200
 
 
@@ -102,6 +106,48 @@ def test_a_chunked_body_is_read(served: Served) -> None:
     head = b"POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
     answer = raw_exchange(served, head + b"Connection: close\r\n\r\n" + chunked)
     assert answer.startswith(b"HTTP/1.1 200 ") and b'"customerId":"CUST-001"' in answer
+
+
+def test_many_small_chunks_over_10_mb_are_a_413_on_a_connection_that_stays_usable(served: Served) -> None:
+    import http.client
+
+    piece = b"x" * 8192
+    count = 10 * 1024 * 1024 // len(piece) + 1  # each chunk is small; their total is over the quota
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    conn.putrequest("POST", "/orders")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.putheader("Content-Type", "application/json")
+    conn.endheaders()
+    for _ in range(count):
+        conn.send(b"%x\r\n%s\r\n" % (len(piece), piece))
+    conn.send(b"0\r\n\r\n")
+    response = conn.getresponse()
+    assert (response.status, json.loads(response.read())) == (413, {"message": "Request Entity Too Large"})
+    conn.request("GET", "/orders/ORD-2024-001")  # the same connection: the oversized body was drained
+    again = conn.getresponse()
+    assert (again.status, json.loads(again.read())["orderId"]) == (200, "ORD-2024-001")
+    conn.close()
+
+
+def test_a_negative_chunk_size_is_a_400_at_once_not_a_read_until_the_client_hangs_up(served: Served) -> None:
+    # int("-1", 16) == -1 and rfile.read(-1) would read (and keep) whatever comes until the socket closes.
+    head = b"POST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as conn:
+        conn.sendall(head + b"-1\r\n" + b"x" * 65536)  # and the connection stays open
+        answer = conn.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in answer
+
+
+def test_the_readme_states_the_limits_the_server_and_handler_apply() -> None:
+    from release_cli.http_body import MAX_BODY_BYTES
+    from tests.serve.conftest import ROOT
+
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    serve = text[text.index("`release serve [--stage dev] [--port 3000]` is") :][:3000]
+    assert MAX_BODY_BYTES == 10 * 1024 * 1024 and "over 10 MB" in serve and "413" in serve
+    assert "chunked" in serve  # the chunks' total counts
+    assert "request body is larger than 16384 bytes" in serve  # the handler's own limit, a 400
+    assert "`Allow`" in serve
 
 
 def test_keep_alive_serves_several_requests_on_one_connection(served: Served) -> None:

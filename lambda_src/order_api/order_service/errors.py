@@ -52,7 +52,13 @@ class NotFound(OrderApiError):
 
 
 class MethodNotAllowed(OrderApiError):
+    """A known path with a method it does not take; ``allow`` lists the ones it does (the ``Allow`` header)."""
+
     status_code = 405
+
+    def __init__(self, message: str, allow: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.allow = allow
 
 
 class Conflict(OrderApiError):

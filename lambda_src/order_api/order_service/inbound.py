@@ -88,11 +88,11 @@ def _route(event: dict[str, Any]) -> tuple[str, str | None]:
     segments = [segment for segment in path.split("/") if segment]
     if 2 <= len(segments) <= 3 and segments[-2] == "orders":
         if method != "GET":
-            raise MethodNotAllowed(f"{method} is not allowed on /orders/{{orderId}}; use GET")
+            raise MethodNotAllowed(f"{method} is not allowed on /orders/{{orderId}}; use GET", allow=("GET",))
         return "status", segments[-1]
     if 1 <= len(segments) <= 2 and segments[-1] == "orders":
         if method != "POST":
-            raise MethodNotAllowed(f"{method} is not allowed on /orders; use POST")
+            raise MethodNotAllowed(f"{method} is not allowed on /orders; use POST", allow=("POST",))
         return "create", None
     raise NotFound(f"no route for {method} {path[:200]}; routes: POST /orders, GET /orders/{{orderId}}")
 

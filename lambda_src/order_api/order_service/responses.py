@@ -3,7 +3,8 @@
 ``{"statusCode", "headers", "body": "<JSON>"}``: API Gateway (HTTP payload 2.0) passes it through,
 and the console shows the same thing for a direct invoke. The body always carries the seed's
 contract fields ``message``, ``version``, ``functionVersion`` and ``action``; errors add ``error``
-(one line, as in the seed), ``errors`` (per-field problems) and ``requestId``.
+(one line, as in the seed), ``errors`` (per-field problems) and ``requestId``; a 405 carries an ``Allow``
+header listing the path's methods (RFC 9110 requires it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from order_service.errors import BadRequest, OrderApiError
+from order_service.errors import BadRequest, MethodNotAllowed, OrderApiError
 
 
 def success(status_code: int, message: str, contract: dict[str, str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -24,7 +25,10 @@ def failure(error: OrderApiError, contract: dict[str, str], request_id: str) -> 
     if isinstance(error, BadRequest) and error.errors:
         body["errors"] = [item.as_dict() for item in error.errors]
     body["requestId"] = request_id
-    return _response(error.status_code, body)
+    response = _response(error.status_code, body)
+    if isinstance(error, MethodNotAllowed):
+        response["headers"]["Allow"] = ", ".join(error.allow)
+    return response
 
 
 _MESSAGES = {

@@ -1,0 +1,133 @@
+"""``status --pin`` edits a person's stages.toml: the values change, nothing else does -- the line's
+comment, the file's mode, its line endings, a symlink -- and a stale ``weighted`` route goes away.
+
+The file edits are checked on ``stages_pin.pin`` directly (no AWS involved: the drift is what
+``status`` computed); the route removal also end to end, against moto, through ``release status``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from release_cli.ops.drift import Drift, toml_lines
+from release_cli.ops.errors import OpsError
+from release_cli.ops.stages_pin import pin
+from service_model.project import project_root
+from tests.release_ops.conftest import new_lab
+
+STAGING_TARGET = 'name = "staging"\ntarget = "new"\n'
+DEV_BLOCK = 'name = "dev"\ntarget = "$LATEST"\n'
+
+
+def moved(alias: str, version: str, weights: dict[str, float] | None = None) -> Drift:
+    """The drift ``status`` reports for an alias that is live on ``version`` (+ ``weights``)."""
+    weights = weights or {}
+    lines = toml_lines(version, weights)
+    return Drift(alias, "moved", "declared", "live", lines, version, weights, pinnable=True)
+
+
+def stages_copy(folder: Path, *, replace: tuple[str, str] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (project_root() / "stages.toml").read_text(encoding="utf-8")
+    if replace is not None:
+        assert replace[0] in text
+        text = text.replace(replace[0], replace[1], 1)
+    path = folder / "stages.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_comment_on_the_target_line_stays(tmp_path: Path) -> None:
+    commented = 'name = "staging"\ntarget  =  "new"    # follows every deploy\n'
+    path = stages_copy(tmp_path, replace=(STAGING_TARGET, commented))
+    before = path.read_text()
+    assert pin(path, "staging", [moved("staging", "1")]) == ["staging"]
+    assert path.read_text() == before.replace('target  =  "new"    #', "target  =  1    #", 1)
+
+
+def test_a_weighted_value_is_replaced_in_place_and_its_comment_stays(tmp_path: Path) -> None:
+    canary = DEV_BLOCK + "weighted = { version = 1, weight = 0.05 } # canary of the fix\n"
+    path = stages_copy(tmp_path, replace=(DEV_BLOCK, canary))
+    pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
+    assert "target = 3\nweighted = { version = 2, weight = 0.2 } # canary of the fix\n" in path.read_text()
+
+
+def test_a_live_route_adds_the_weighted_line_after_target(tmp_path: Path) -> None:
+    path = stages_copy(tmp_path)
+    pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
+    dev = tomllib.loads(path.read_text())["stages"]["dev"]["aliases"][0]
+    assert (dev["target"], dev["weighted"]) == (3, {"version": 2, "weight": 0.2})
+    assert 'target = 3\nweighted = { version = 2, weight = 0.2 }\ndescription = "Development' in path.read_text()
+
+
+def test_no_live_route_removes_a_stale_weighted_line(tmp_path: Path) -> None:
+    stale = DEV_BLOCK.replace('"$LATEST"', "1") + "weighted = { version = 2, weight = 0.1 }\n"
+    path = stages_copy(tmp_path, replace=(DEV_BLOCK, stale))
+    pin(path, "dev", [moved("dev", "2")])
+    assert "weighted" not in tomllib.loads(path.read_text())["stages"]["dev"]["aliases"][0]
+    assert path.read_text() == stages_copy(tmp_path / "plain").read_text().replace('target = "$LATEST"', "target = 2")
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o664, 0o600])
+def test_the_files_mode_stays(tmp_path: Path, mode: int) -> None:
+    path = stages_copy(tmp_path)
+    path.chmod(mode)
+    pin(path, "staging", [moved("staging", "1")])
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert 'name = "staging"\ntarget = 1\n' in path.read_text()
+
+
+def test_crlf_line_endings_stay_crlf_also_on_an_added_line(tmp_path: Path) -> None:
+    path = stages_copy(tmp_path)
+    crlf = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
+    after = path.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n") == crlf.count(b"\r\n") + 1  # one line added, as CRLF
+    assert b"target = 3\r\nweighted = { version = 2, weight = 0.2 }\r\n" in after
+
+
+def test_a_symlinked_stages_toml_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = stages_copy(tmp_path / "shared-config")
+    link = tmp_path / "repo" / "stages.toml"
+    link.parent.mkdir()
+    link.symlink_to(os.path.relpath(real, link.parent))
+    pin(link, "staging", [moved("staging", "1")])
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert 'name = "staging"\ntarget = 1\n' in real.read_text()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["stages.toml"]  # no temporary file left
+
+
+def test_a_pin_that_would_not_declare_what_is_live_writes_nothing(tmp_path: Path) -> None:
+    # A route written as dotted keys is not a `weighted = ...` line: removing the route cannot work
+    # line by line, so the check after the edit refuses instead of writing a file that says otherwise.
+    dotted = DEV_BLOCK.replace('"$LATEST"', "1") + "weighted.version = 2\nweighted.weight = 0.1\n"
+    path = stages_copy(tmp_path, replace=(DEV_BLOCK, dotted))
+    before = path.read_bytes()
+    with pytest.raises(OpsError, match=r"did not give what is live.*nothing was written.*target = 3"):
+        pin(path, "dev", [moved("dev", "3")])
+    assert path.read_bytes() == before
+
+
+def test_status_pin_removes_the_weighted_line_when_the_live_alias_has_no_route(
+    aws_env: str, stage_stack, run_cli, tmp_path: Path
+) -> None:
+    stale = DEV_BLOCK.replace('"$LATEST"', "1") + "weighted = { version = 2, weight = 0.1 }  # the canary\n"
+    stages = stages_copy(tmp_path, replace=(DEV_BLOCK, stale))
+    lab = new_lab()
+    lab.publish("v1")
+    lab.publish("v2")
+    lab.alias("dev", "2")  # promoted: the whole alias on 2, no route
+    stage_stack("dev", lab, "2")
+    result = run_cli("status", "--stage", "dev", "--stages-file", stages, "--pin", "--fail-on-drift")
+    assert result.code == 0, result.err
+    dev = tomllib.loads(stages.read_text())["stages"]["dev"]["aliases"][0]
+    assert dev["target"] == 2 and "weighted" not in dev
+    assert "the canary" not in stages.read_text()  # the comment went with the line it described
+    again = run_cli("status", "--stage", "dev", "--stages-file", stages, "--json", "--fail-on-drift")
+    assert (again.code, again.json()["drift"]) == (0, [])
