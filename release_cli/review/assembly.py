@@ -19,6 +19,7 @@ from pathlib import Path
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import AssemblyRecord
 from service_model import naming
+from service_model.input_files import InputFileError, read_text
 
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
@@ -60,18 +61,16 @@ class CloudAssembly:
 def read_assembly(cdk_out: Path) -> CloudAssembly:
     """Read ``cdk_out/manifest.json``; an input error that says to synthesize when there is none."""
     manifest = cdk_out / MANIFEST
-    try:
-        text = manifest.read_text(encoding="utf-8")
-        written_at = manifest.stat().st_mtime
-    except FileNotFoundError:
+    if not os.path.lexists(manifest) and not cdk_out.is_file():
         raise ReviewInputError(
             f"{manifest}: no cloud assembly (no manifest.json); synthesize first: cdk synth (every stage) "
             "or cdk synth -c stage=<stage>"
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ReviewInputError(
-            f"{manifest}: cannot read the cloud assembly manifest ({err}); synthesize again"
-        ) from None
+        )
+    try:
+        text = read_text(manifest, what="cloud assembly manifest")
+        written_at = manifest.stat().st_mtime
+    except InputFileError as err:
+        raise ReviewInputError(f"{err}; synthesize again") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
