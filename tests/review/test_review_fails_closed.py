@@ -249,7 +249,7 @@ def test_review_help_shows_the_json_shape(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         main(["review", "--help"])
     out = capsys.readouterr().out
-    assert '--format json prints one document (keys are camelCase' in out
+    assert "--format json prints one document (keys are camelCase" in out
     assert '"howToAllow": null | {"file", "stage", "logicalIds": [str]' in out
 
 
@@ -284,9 +284,7 @@ def test_a_nested_stacks_remove_of_a_table_is_a_removal_in_the_gate() -> None:
 
     from release_cli.review.changeset import ChangeSetTarget, review_change_set
 
-    client = boto3.client(
-        "cloudformation", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
+    client = boto3.client("cloudformation", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     stack, nested = "version-demo-dev", "arn:aws:cloudformation:us-east-1:123456789012:changeSet/nested/1"
     parent = {"Resources": {"Data": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "u1"}}}}
     changed = {"Resources": {"Data": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "u2"}}}}
@@ -306,7 +304,11 @@ def test_a_nested_stacks_remove_of_a_table_is_a_removal_in_the_gate() -> None:
         )
         stub.add_response(
             "describe_stacks",
-            {"Stacks": [{"StackName": stack, "CreationTime": "2026-01-01T00:00:00Z", "StackStatus": "UPDATE_COMPLETE"}]},
+            {
+                "Stacks": [
+                    {"StackName": stack, "CreationTime": "2026-01-01T00:00:00Z", "StackStatus": "UPDATE_COMPLETE"}
+                ]
+            },
             {"StackName": stack},
         )
         stub.add_response("get_template", {"TemplateBody": json.dumps(parent)}, {"StackName": stack})
