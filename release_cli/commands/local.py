@@ -18,7 +18,8 @@ from typing import Any
 
 from release_cli.commands._local_options import add_local_function_options, invoked_alias
 from release_cli.commands._options import command_parser
-from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
+from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events
+from release_cli.local_template import local_template_file
 from release_cli.ops.output import readable_response
 from service_model.test_events import TestEvent, TestEventError, events_dir, load_event_file, load_events
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     stage = args.stage
     try:
         events = _chosen_events(args)
-        template_file = args.template or template_path(stage)
+        template_file = local_template_file(stage=stage, template=args.template)
         template = load_template(template_file)
         alias = invoked_alias(args)
         print(f"stage {stage}, alias {alias}, template {template_file}", file=sys.stderr)

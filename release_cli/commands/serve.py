@@ -33,8 +33,8 @@ from release_cli.local_invoke import (
     load_template,
     local_aws,
     make_context,
-    template_path,
 )
+from release_cli.local_template import local_template_file
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_PORT = 3000
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --port {args.port} is not a port number; use 0-65535 (0 takes a free one)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        template_file = args.template or template_path(args.stage)
+        template_file = local_template_file(stage=args.stage, template=args.template)
         template = load_template(template_file)
         routes = routes_from_template(template)
         if not routes:

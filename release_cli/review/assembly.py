@@ -109,9 +109,9 @@ def stage_templates(*, assembly: CloudAssembly, stages: list[str]) -> dict[str, 
     return {stage: assembly.templates[naming.stack_name(stage)] for stage in stages}
 
 
-def require_fresh(*, assembly: CloudAssembly, root: Path) -> None:
-    """Refuse an assembly written before the newest source file under ``root``."""
-    newest = newest_source(root)
+def require_fresh(*, assembly: CloudAssembly, root: Path, sources: tuple[str, ...] = SOURCES) -> None:
+    """Refuse an assembly written before the newest source file under ``root`` (among ``sources``)."""
+    newest = newest_source(root, sources)
     if newest is None:
         return
     path, changed_at = newest
@@ -123,10 +123,10 @@ def require_fresh(*, assembly: CloudAssembly, root: Path) -> None:
         )
 
 
-def newest_source(root: Path) -> tuple[Path, float] | None:
-    """The most recently modified file among ``SOURCES`` under ``root`` (None when there is none)."""
+def newest_source(root: Path, sources: tuple[str, ...] = SOURCES) -> tuple[Path, float] | None:
+    """The most recently modified file among ``sources`` under ``root`` (None when there is none)."""
     newest: tuple[Path, float] | None = None
-    for name in SOURCES:
+    for name in sources:
         for path in _files(root / name):
             changed_at = path.stat().st_mtime
             if newest is None or changed_at > newest[1]:
