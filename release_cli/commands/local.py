@@ -4,8 +4,13 @@ The local orders table starts with the seed's sample orders (sample_data/orders.
 ``release seed-data`` writes to a stage), so GetOrderStatus finds ORD-2024-001; --no-sample-data
 starts from empty tables.
 
+Without --template the stage's template comes from the project's cdk.out as review takes it: the
+manifest must list the stage (after cdk synth -c stage=prod, the dev template on disk is an earlier
+synth's) and be newer than every infrastructure source; an edit to the handler or the events needs
+no synth, both are read from source (release_cli.local_template).
+
 Exit codes: 0 every event matched its expectation, 1 at least one did not, 2 bad input
-(unknown event name, missing or unusable template, invalid event file).
+(unknown event name, missing or unusable template, a stale or partial cloud assembly, invalid event file).
 """
 
 from __future__ import annotations

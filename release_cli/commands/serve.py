@@ -12,7 +12,12 @@ A body over 10 MB is a 413, malformed HTTP a 400. One log line per request on st
     curl -s -X POST 127.0.0.1:3000/orders -d '{"customerId":"CUST-001","items":[{"productId":"PROD-A","quantity":2}]}'
     curl -s 127.0.0.1:3000/orders/ORD-2024-001
 
-Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, no routes, port in use).
+Without --template the stage's template is taken from cdk.out as ``release local`` takes it: only
+when the manifest lists the stage and is newer than the infrastructure sources
+(release_cli.local_template).
+
+Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, a stale or partial cloud
+assembly, no routes, port in use).
 """
 
 from __future__ import annotations
