@@ -8,6 +8,7 @@ that a baseline's git diff shows real changes only.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from release_cli.review.errors import ReviewInputError
@@ -24,6 +25,8 @@ def write_baseline(*, template: Template, path: Path) -> bool:
     """Write the baseline; return True when the file changed. Compared as bytes, so an old file that is not
     UTF-8 is simply replaced; every file problem is ``<path>: cannot write baseline: <problem>``."""
     data = render_baseline(template).encode("utf-8")
+    if os.path.lexists(path.parent) and not path.parent.is_dir():
+        raise ReviewInputError(f"{path}: cannot write baseline: {path.parent} is not a folder (check --baselines)")
     try:
         if path.is_file() and path.read_bytes() == data:
             return False
