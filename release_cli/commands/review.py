@@ -53,7 +53,14 @@ from release_cli.commands._options import (
     stack_name_for,
 )
 from release_cli.error_report import report_error
-from release_cli.locations import ALLOWANCES, BASELINES, all_stages, baseline_template, project_path
+from release_cli.locations import (
+    ALLOWANCES,
+    BASELINES,
+    all_stages,
+    baseline_template,
+    project_path,
+    relative_path_hint,
+)
 from release_cli.review.allowances import check_allowances_match, load_allowances
 from release_cli.review.assembly import CloudAssembly
 from release_cli.review.changeset import ChangeSetTarget, review_change_set
@@ -183,6 +190,7 @@ def _baseline(*, args: argparse.Namespace, stage: str) -> tuple[Template, list[s
     raise ReviewInputError(
         f"{path}: {where}; check --baselines (default: the project's {BASELINES}/), record one after a release "
         f"with `release baseline --stage {stage}`, or pass --first-release if stage {stage} was never released"
+        + relative_path_hint(folder)
     )
 
 

@@ -20,6 +20,7 @@ import os
 import tomllib
 from pathlib import Path
 
+from release_cli.locations import relative_path_hint
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import Allowance, Finding, Report
 from release_cli.review.rows import ALLOW_REASON
@@ -41,7 +42,7 @@ def load_allowances(*, path: Path, required: bool) -> list[Allowance]:
     try:
         text = read_text(path, what="allowance file")
     except InputFileError as err:
-        raise ReviewInputError(str(err)) from None
+        raise ReviewInputError(f"{err}{relative_path_hint(path)}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from release_cli.locations import relative_path_hint
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import AssemblyRecord
 from service_model import naming
@@ -64,7 +65,7 @@ def read_assembly(cdk_out: Path) -> CloudAssembly:
     if not os.path.lexists(manifest) and not cdk_out.is_file():
         raise ReviewInputError(
             f"{manifest}: no cloud assembly (no manifest.json); synthesize first: cdk synth (every stage) "
-            "or cdk synth -c stage=<stage>"
+            f"or cdk synth -c stage=<stage>{relative_path_hint(cdk_out)}"
         )
     try:
         text = read_text(manifest, what="cloud assembly manifest")

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from release_cli.locations import relative_path_hint
 from release_cli.review.cfn_yaml import load_cfn_yaml
 from release_cli.review.errors import ReviewInputError
 from service_model.input_files import InputFileError, read_text
@@ -25,7 +26,7 @@ def load_template_file(*, path: Path) -> Template:
     try:
         text = read_text(path, what="template")
     except InputFileError as err:
-        raise ReviewInputError(str(err)) from None
+        raise ReviewInputError(f"{err}{relative_path_hint(path)}") from None
     return parse_template(text=text, origin=str(path))
 
 
