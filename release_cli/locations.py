@@ -8,6 +8,7 @@ stand). Stack names come from ``service_model.naming``, the single source of nam
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from service_model import naming, stages
@@ -40,3 +41,19 @@ def baseline_template(*, baselines: Path, stage: str) -> Path:
 def all_stages() -> tuple[str, ...]:
     """Every stage the app defines."""
     return tuple(stages.STAGE_NAMES)
+
+
+def relative_path_hint(path: Path) -> str:
+    """For a relative path that is not there: say where it was looked for, when the project root has a file
+    of that name (``release review --old baselines/dev.template.json`` typed in ``lambda_src/``); else "".
+    The path is never resolved against the root: a typed path means the current directory's."""
+    if path.is_absolute() or os.path.lexists(path):
+        return ""
+    try:
+        root = project_root()
+    except ProjectNotFoundError:
+        return ""
+    there = root / path
+    if Path.cwd().resolve() == root.resolve() or not os.path.lexists(there):
+        return ""
+    return f" (relative paths are taken from the current directory, {Path.cwd()}; the project root has {there})"

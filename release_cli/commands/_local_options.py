@@ -23,7 +23,8 @@ def add_local_function_options(parser: argparse.ArgumentParser, *, template_give
     parser.add_argument(
         "--template",
         type=Path,
-        help=f"template to read {template_gives} from (default: the stage's in the project's cdk.out)",
+        help=f"template to read {template_gives} from, used as given (default: the stage's in the project's "
+        "cdk.out, whose manifest must list the stage and be newer than the infrastructure sources)",
     )
     parser.add_argument("--alias", help="alias in the invoked ARN (default: the stage's API alias)")
     parser.add_argument("--function-version", default="$LATEST", help="version the context reports")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ from service_model.stages import STAGE_NAMES
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions keep their line breaks; an option's default is shown unless it is empty or the help says it."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Wrap at spaces only: a default path such as /work/my-project/cdk.out stays one word to copy."""
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""

@@ -4,8 +4,13 @@ The local orders table starts with the seed's sample orders (sample_data/orders.
 ``release seed-data`` writes to a stage), so GetOrderStatus finds ORD-2024-001; --no-sample-data
 starts from empty tables.
 
+Without --template the stage's template comes from the project's cdk.out as review takes it: the
+manifest must list the stage (after cdk synth -c stage=prod, the dev template on disk is an earlier
+synth's) and be newer than every infrastructure source; an edit to the handler or the events needs
+no synth, both are read from source (release_cli.local_template).
+
 Exit codes: 0 every event matched its expectation, 1 at least one did not, 2 bad input
-(unknown event name, missing or unusable template, invalid event file).
+(unknown event name, missing or unusable template, a stale or partial cloud assembly, invalid event file).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import Any
 
 from release_cli.commands._local_options import add_local_function_options, invoked_alias
 from release_cli.commands._options import command_parser
-from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events, template_path
+from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events
+from release_cli.local_template import local_template_file
 from release_cli.ops.output import readable_response
 from service_model.test_events import TestEvent, TestEventError, events_dir, load_event_file, load_events
 
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     stage = args.stage
     try:
         events = _chosen_events(args)
-        template_file = args.template or template_path(stage)
+        template_file = local_template_file(stage=stage, template=args.template)
         template = load_template(template_file)
         alias = invoked_alias(args)
         print(f"stage {stage}, alias {alias}, template {template_file}", file=sys.stderr)

@@ -6,18 +6,37 @@ Three sources, one report and one gate:
   no stage = every stage; no AWS credentials needed. The templates come from the cloud assembly in
   ``--cdk-out`` as its manifest lists them: a stage the last synth did not write, or an assembly
   older than the sources, is bad input, never judged (``release_cli.review.assembly``); the report
-  names the assembly it read;
+  names the assembly it read. A stage with no baseline (or a baselines folder that does not exist)
+  is bad input too, naming the path looked in: a mistyped path must never switch the gate off. Only
+  ``--first-release`` reviews a stage with no baseline, every resource as an Add;
 * ``review --old A --new B``: any two template files (JSON or YAML);
 * ``review --change-set NAME --stage S``: a real change set, read with boto3 (needs credentials).
 
+Paths given on the command line are taken from the current directory, as every CLI does; only the
+defaults (cdk.out, baselines/, review_allowances.toml) come from the project root.
+
+--format json prints one document (keys are camelCase, as in every command's JSON):
+  {"safe": bool, "reports": [{
+     "label", "safe", "verdict", "notices": [str],
+     "assembly": null | {"manifest", "writtenAt", "stacks": [str]},
+     "changes": [{"action": "Add|Modify|Remove", "logicalId", "type", "replacement", "source", "churn",
+                  "notes": [str], "attributeChanges": [str], "causes": [{"property", "replacement", "reason"}]}],
+     "findings": [{"kind", "logicalIds": [str], "type", "message", "allowed", "allowance": null | ALLOWANCE}],
+     "allowancesUsed": [ALLOWANCE], "unusedAllowances": [ALLOWANCE],
+     "howToAllow": null | {"file", "stage", "logicalIds": [str], "entries": "<[[allow]] TOML to paste>",
+                           "requiredFields": [str], "optionalFields": [str]}}]}
+  ALLOWANCE = {"logicalId", "stage", "reason"}
+  On bad input (exit 2) it prints {"error": {"message", "exitCode"}} instead.
+
 Exit codes: 0 safe (no data-losing change, or every one has an allowance); 1 danger; 2 bad input
-(a missing or unparsable file, not a template, missing options, a stale or partial cloud assembly,
-an allowance file with a mistake, an AWS error).
+(a missing, unreadable or unparsable file, not a template, missing options, a stale or partial cloud
+assembly, a missing baseline without --first-release, an allowance file with a mistake, an AWS error).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,7 +52,15 @@ from release_cli.commands._options import (
     load_synthesized,
     stack_name_for,
 )
-from release_cli.locations import ALLOWANCES, all_stages, baseline_template, project_path
+from release_cli.error_report import report_error
+from release_cli.locations import (
+    ALLOWANCES,
+    BASELINES,
+    all_stages,
+    baseline_template,
+    project_path,
+    relative_path_hint,
+)
 from release_cli.review.allowances import check_allowances_match, load_allowances
 from release_cli.review.assembly import CloudAssembly
 from release_cli.review.changeset import ChangeSetTarget, review_change_set
@@ -60,7 +87,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--allowances", type=Path, help=f"allowance file (default: {project_path(ALLOWANCES)}, if present)"
     )
-    parser.add_argument("--format", choices=sorted(RENDERERS), default="table", help="output format")
+    parser.add_argument(
+        "--first-release",
+        action="store_true",
+        help="a stage with no baseline was never released: review every resource as an Add (without it, a "
+        "missing baseline or baselines folder is bad input, exit 2)",
+    )
+    parser.add_argument(
+        "--format", choices=sorted(RENDERERS), default="table", help="output format (json: the shape is above)"
+    )
     add_stage(parser, help_text="stage to review (default: every stage)")
     parser.set_defaults(func=run)
     return parser
@@ -71,8 +106,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         reports = collect_reports(args)
     except ReviewInputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_INPUT
+        return report_error(args, str(err), EXIT_INPUT)
     sys.stdout.write(RENDERERS[args.format](reports))
     return EXIT_SAFE if all(report.safe for report in reports) else EXIT_DANGER
 
@@ -90,6 +124,10 @@ def collect_reports(args: argparse.Namespace) -> list[Report]:
 
 
 def _reports(*, args: argparse.Namespace, stage: str | None, allowances: list[Allowance]) -> list[Report]:
+    if args.first_release and (args.old is not None or args.new is not None or args.change_set):
+        raise ReviewInputError(
+            "--first-release applies to a stage review against its baseline, not to --old/--new or --change-set"
+        )
     if args.old is not None or args.new is not None:
         if args.old is None or args.new is None or args.change_set:
             raise ReviewInputError("--old and --new go together, and not with --change-set")
@@ -100,9 +138,15 @@ def _reports(*, args: argparse.Namespace, stage: str | None, allowances: list[Al
         return [_change_set_report(args=args, stage=stage, allowances=allowances)]
     stages = [stage] if stage else list(all_stages())
     assembly, templates = load_synthesized(args, stages)
-    return [
+    reports = [
         _stage_report(args=args, stage=s, new=templates[s], assembly=assembly, allowances=allowances) for s in stages
     ]
+    if args.first_release and all(baseline_template(baselines=args.baselines, stage=s).exists() for s in stages):
+        raise ReviewInputError(
+            f"--first-release, but every stage reviewed has a baseline in {args.baselines}: drop the flag "
+            "(left in a CI job it would let a missing baseline pass later)"
+        )
+    return reports
 
 
 def _files_report(*, old: Path, new: Path, stage: str | None, allowances: list[Allowance]) -> Report:
@@ -119,18 +163,35 @@ def _files_report(*, old: Path, new: Path, stage: str | None, allowances: list[A
 def _stage_report(
     *, args: argparse.Namespace, stage: str, new: Template, assembly: CloudAssembly, allowances: list[Allowance]
 ) -> Report:
-    baseline = baseline_template(baselines=args.baselines, stage=stage)
-    notices = []
-    if baseline.exists():
-        old = load_template_file(path=baseline)
-    else:
-        old = {"Resources": {}}
-        notices.append(f"no baseline at {baseline}: first release, every resource is an Add")
+    old, notices = _baseline(args=args, stage=stage)
     report = review_templates(
         old=old, new=new, label=f"stage {stage}", stage=stage, allowances=allowances, notices=notices
     )
     report.assembly = assembly.record()
     return report
+
+
+def _baseline(*, args: argparse.Namespace, stage: str) -> tuple[Template, list[str]]:
+    """The stage's baseline, or (with ``--first-release`` only) an empty template when it has none.
+
+    A missing baseline used to read as a first release: a mistyped ``--baselines`` turned every resource
+    into an Add and the gate into SAFE. So a missing folder or file is bad input naming the path looked
+    in, unless the user says, with ``--first-release``, that the stage was never released.
+    """
+    folder: Path = args.baselines
+    path = baseline_template(baselines=folder, stage=stage)
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ReviewInputError(f"{folder}: not a folder; --baselines takes the folder of <stage>.template.json files")
+    if os.path.lexists(path):
+        return load_template_file(path=path), []
+    if args.first_release:
+        return {"Resources": {}}, [f"no baseline at {path} and --first-release: every resource is an Add"]
+    where = "no such baselines folder" if not os.path.lexists(folder) else f"no baseline for stage {stage}"
+    raise ReviewInputError(
+        f"{path}: {where}; check --baselines (default: the project's {BASELINES}/), record one after a release "
+        f"with `release baseline --stage {stage}`, or pass --first-release if stage {stage} was never released"
+        + relative_path_hint(folder)
+    )
 
 
 def _change_set_report(*, args: argparse.Namespace, stage: str, allowances: list[Allowance]) -> Report:

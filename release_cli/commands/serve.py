@@ -15,7 +15,12 @@ per request on stderr; Ctrl-C stops it.
     curl -s -X POST 127.0.0.1:3000/orders -d '{"customerId":"CUST-001","items":[{"productId":"PROD-A","quantity":2}]}'
     curl -s 127.0.0.1:3000/orders/ORD-2024-001
 
-Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, no routes, port in use).
+Without --template the stage's template is taken from cdk.out as ``release local`` takes it: only
+when the manifest lists the stage and is newer than the infrastructure sources
+(release_cli.local_template).
+
+Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, a stale or partial cloud
+assembly, no routes, port in use).
 """
 
 from __future__ import annotations
@@ -36,8 +41,8 @@ from release_cli.local_invoke import (
     load_template,
     local_aws,
     make_context,
-    template_path,
 )
+from release_cli.local_template import local_template_file
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_PORT = 3000
@@ -63,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --port {args.port} is not a port number; use 0-65535 (0 takes a free one)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        template_file = args.template or template_path(args.stage)
+        template_file = local_template_file(stage=args.stage, template=args.template)
         template = load_template(template_file)
         routes = routes_from_template(template)
         if not routes:

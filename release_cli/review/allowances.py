@@ -16,11 +16,15 @@ error naming the file and the entry.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
+from release_cli.locations import relative_path_hint
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import Allowance, Finding, Report
+from release_cli.review.rows import ALLOW_REASON
+from service_model.input_files import InputFileError, read_text
 from service_model.stages import STAGE_NAMES
 
 KEYS = ("logical_id", "stage", "reason")
@@ -28,14 +32,19 @@ KEYS = ("logical_id", "stage", "reason")
 
 
 def load_allowances(*, path: Path, required: bool) -> list[Allowance]:
-    """Parse the allowance file; a missing default file means none, a missing named file is an error."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        if required:
-            raise ReviewInputError(f"{path}: allowance file not found") from None
+    """Parse the allowance file; a missing default file means none, a missing named file is an error.
+
+    Every other file problem (a directory, unreadable, not UTF-8, invalid TOML) is an input error naming
+    the path, whether the file was named or is the default: a broken allowance file never reads as empty.
+    """
+    if not required and not os.path.lexists(path):
         return []
+    try:
+        text = read_text(path, what="allowance file")
+    except InputFileError as err:
+        raise ReviewInputError(f"{err}{relative_path_hint(path)}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ReviewInputError(f"{path}: invalid TOML: {err}") from None
     unknown = sorted(set(data) - {"allow"})
@@ -65,6 +74,10 @@ def _allowance(*, entry: object, number: int, path: Path) -> Allowance:
         )
     if not isinstance(reason, str) or not reason.strip():
         raise ReviewInputError(f"{where} needs a non-empty reason (why losing this data is intended)")
+    if reason.strip() == ALLOW_REASON:
+        raise ReviewInputError(
+            f"{where} still has the placeholder reason {ALLOW_REASON!r}; write why losing this data is intended"
+        )
     if stage is not None and not isinstance(stage, str):
         raise ReviewInputError(f"{where} has a stage that is not a string")
     if stage is not None and stage not in STAGE_NAMES:

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from release_cli.locations import relative_path_hint
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import AssemblyRecord
 from service_model import naming
+from service_model.input_files import InputFileError, read_text
 
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
@@ -60,18 +62,16 @@ class CloudAssembly:
 def read_assembly(cdk_out: Path) -> CloudAssembly:
     """Read ``cdk_out/manifest.json``; an input error that says to synthesize when there is none."""
     manifest = cdk_out / MANIFEST
-    try:
-        text = manifest.read_text(encoding="utf-8")
-        written_at = manifest.stat().st_mtime
-    except FileNotFoundError:
+    if not os.path.lexists(manifest) and not cdk_out.is_file():
         raise ReviewInputError(
             f"{manifest}: no cloud assembly (no manifest.json); synthesize first: cdk synth (every stage) "
-            "or cdk synth -c stage=<stage>"
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ReviewInputError(
-            f"{manifest}: cannot read the cloud assembly manifest ({err}); synthesize again"
-        ) from None
+            f"or cdk synth -c stage=<stage>{relative_path_hint(cdk_out)}"
+        )
+    try:
+        text = read_text(manifest, what="cloud assembly manifest")
+        written_at = manifest.stat().st_mtime
+    except InputFileError as err:
+        raise ReviewInputError(f"{err}; synthesize again") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
@@ -110,9 +110,9 @@ def stage_templates(*, assembly: CloudAssembly, stages: list[str]) -> dict[str, 
     return {stage: assembly.templates[naming.stack_name(stage)] for stage in stages}
 
 
-def require_fresh(*, assembly: CloudAssembly, root: Path) -> None:
-    """Refuse an assembly written before the newest source file under ``root``."""
-    newest = newest_source(root)
+def require_fresh(*, assembly: CloudAssembly, root: Path, sources: tuple[str, ...] = SOURCES) -> None:
+    """Refuse an assembly written before the newest source file under ``root`` (among ``sources``)."""
+    newest = newest_source(root, sources)
     if newest is None:
         return
     path, changed_at = newest
@@ -124,10 +124,10 @@ def require_fresh(*, assembly: CloudAssembly, root: Path) -> None:
         )
 
 
-def newest_source(root: Path) -> tuple[Path, float] | None:
-    """The most recently modified file among ``SOURCES`` under ``root`` (None when there is none)."""
+def newest_source(root: Path, sources: tuple[str, ...] = SOURCES) -> tuple[Path, float] | None:
+    """The most recently modified file among ``sources`` under ``root`` (None when there is none)."""
     newest: tuple[Path, float] | None = None
-    for name in SOURCES:
+    for name in sources:
         for path in _files(root / name):
             changed_at = path.stat().st_mtime
             if newest is None or changed_at > newest[1]:

@@ -8,10 +8,12 @@ that a baseline's git diff shows real changes only.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import Template
+from service_model.input_files import describe_os_error
 
 
 def render_baseline(template: Template) -> str:
@@ -20,13 +22,18 @@ def render_baseline(template: Template) -> str:
 
 
 def write_baseline(*, template: Template, path: Path) -> bool:
-    """Write the baseline; return True when the file changed."""
-    text = render_baseline(template)
+    """Write the baseline; return True when the file changed. Compared as bytes, so an old file that is not
+    UTF-8 is simply replaced; every file problem is ``<path>: cannot write baseline: <problem>``."""
+    data = render_baseline(template).encode("utf-8")
+    if os.path.lexists(path.parent) and not path.parent.is_dir():
+        raise ReviewInputError(f"{path}: cannot write baseline: {path.parent} is not a folder (check --baselines)")
     try:
-        if path.exists() and path.read_text(encoding="utf-8") == text:
+        if path.is_file() and path.read_bytes() == data:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
     except OSError as err:
-        raise ReviewInputError(f"{path}: cannot write baseline: {err.strerror}") from None
+        where = err.filename if err.filename and str(err.filename) != str(path) else None
+        problem = describe_os_error(err) + (f" ({where})" if where else "")
+        raise ReviewInputError(f"{path}: cannot write baseline: {problem}") from None
     return True

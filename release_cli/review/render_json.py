@@ -1,4 +1,8 @@
-"""JSON rendering: the full report model, for tools (CI annotations, dashboards)."""
+"""JSON rendering: the full report model, for tools (CI annotations, dashboards).
+
+Keys are camelCase, as in every other command's ``--json`` (``release_cli.error_report``); the shape is
+stated in ``release review --help`` (``release_cli.commands.review``), and a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 from typing import Any
 
 from release_cli.review.model import Allowance, AssemblyRecord, Finding, Report, ResourceChange
-from release_cli.review.rows import verdict
+from release_cli.review.rows import allow_entry, blocking_ids, verdict
 
 
 def render_json(reports: list[Report]) -> str:
@@ -24,9 +28,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "assembly": _assembly(report.assembly),
         "changes": [_change(c) for c in report.changes],
         "findings": [_finding(f) for f in report.findings],
-        "allowances_used": [_allowance(a) for a in report.allowances_used],
-        "unused_allowances": [_allowance(a) for a in report.unused_allowances],
-        "how_to_allow": _how_to_allow(report),
+        "allowancesUsed": [_allowance(a) for a in report.allowances_used],
+        "unusedAllowances": [_allowance(a) for a in report.unused_allowances],
+        "howToAllow": _how_to_allow(report),
     }
 
 
@@ -36,20 +40,22 @@ def _how_to_allow(report: Report) -> dict[str, Any] | None:
         return None
     return {
         "file": report.allowances_file,
-        "fields": {"logical_id": "required", "stage": "optional", "reason": "required, non-empty"},
-        "logical_ids": sorted({f.logical_ids[0] for f in report.blocking}),
+        "requiredFields": ["logical_id", "reason"],
+        "optionalFields": ["stage"],
+        "logicalIds": sorted(blocking_ids(report)),
         "stage": report.stage,
+        "entries": "\n".join(allow_entry(report)) + "\n",
     }
 
 
 def _change(change: ResourceChange) -> dict[str, Any]:
     return {
         "action": change.action.value,
-        "logical_id": change.logical_id,
+        "logicalId": change.logical_id,
         "type": change.resource_type,
         "replacement": change.replacement.value,
         "causes": [{"property": c.path, "replacement": c.replacement.value, "reason": c.reason} for c in change.causes],
-        "attribute_changes": change.attribute_changes,
+        "attributeChanges": change.attribute_changes,
         "churn": change.churn,
         "notes": change.notes,
         "source": change.source,
@@ -59,7 +65,7 @@ def _change(change: ResourceChange) -> dict[str, Any]:
 def _finding(finding: Finding) -> dict[str, Any]:
     return {
         "kind": finding.kind,
-        "logical_ids": list(finding.logical_ids),
+        "logicalIds": list(finding.logical_ids),
         "type": finding.resource_type,
         "message": finding.message,
         "allowed": finding.allowed,
@@ -70,8 +76,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def _assembly(assembly: AssemblyRecord | None) -> dict[str, Any] | None:
     if assembly is None:
         return None
-    return {"manifest": assembly.manifest, "written_at": assembly.written_at, "stacks": list(assembly.stacks)}
+    return {"manifest": assembly.manifest, "writtenAt": assembly.written_at, "stacks": list(assembly.stacks)}
 
 
 def _allowance(allowance: Allowance) -> dict[str, Any]:
-    return {"logical_id": allowance.logical_id, "stage": allowance.stage, "reason": allowance.reason}
+    return {"logicalId": allowance.logical_id, "stage": allowance.stage, "reason": allowance.reason}

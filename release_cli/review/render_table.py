@@ -42,7 +42,7 @@ def _section(report: Report) -> str:
         lines += _wrapped(f"DANGER {' -> '.join(finding.logical_ids)} ({finding.resource_type}): {finding.message}")
     if report.blocking:
         lines += _wrapped(allow_hint(report))
-        lines.extend(f"    {line}" for line in allow_entry(report))
+        lines.extend(f"    {line}".rstrip() for line in allow_entry(report))
     for finding in report.findings:
         if finding.allowance is not None:
             lines += _wrapped(

@@ -61,27 +61,38 @@ def verdict(report: Report) -> str:
 
 
 ALLOW_REASON = "<why losing this data is intended>"
+"""The placeholder the hint prints; an allowance that still says it is refused (nobody wrote down why)."""
+
+
+def blocking_ids(report: Report) -> list[str]:
+    """One logical ID per blocking finding (the first of a rename's pair: either one matches), each once."""
+    return list(dict.fromkeys(f.logical_ids[0] for f in report.blocking))
 
 
 def allow_entry(report: Report) -> list[str]:
-    """The ``[[allow]]`` entry that would let the first blocking change through (empty when nothing blocks).
+    """The ``[[allow]]`` entries that would let every blocking change through, one per logical ID, with a blank
+    line between them (empty when nothing blocks). Pasted into the allowance file with each reason filled in,
+    they are enough: the next review of the same change is SAFE.
 
     A DANGER result says how to accept it on purpose: which file, which fields; the reader fills the reason.
     """
-    if not report.blocking:
-        return []
     stage = f'stage = "{report.stage}"' if report.stage else '# stage = "<stage>"'
-    return [
-        "[[allow]]",
-        f'logical_id = "{report.blocking[0].logical_ids[0]}"',
-        f"{stage}  # optional: omit to allow on every stage",
-        f'reason = "{ALLOW_REASON}"',
-    ]
+    lines: list[str] = []
+    for logical_id in blocking_ids(report):
+        if lines:
+            lines.append("")
+        lines += [
+            "[[allow]]",
+            f'logical_id = "{logical_id}"',
+            f"{stage}  # optional: omit to allow on every stage",
+            f'reason = "{ALLOW_REASON}"',
+        ]
+    return lines
 
 
 def allow_hint(report: Report) -> str:
-    """The sentence before the entry."""
+    """The sentence before the entries."""
     return (
-        f"to allow a change on purpose, add an entry to {report.allowances_file} "
-        "(one per logical ID; for a rename either ID):"
+        f"to allow a change on purpose, add these entries to {report.allowances_file} (one per logical ID) "
+        "and replace each reason with why losing that data is intended:"
     )

@@ -12,22 +12,21 @@ from typing import Any
 
 import yaml
 
+from release_cli.locations import relative_path_hint
 from release_cli.review.cfn_yaml import load_cfn_yaml
 from release_cli.review.errors import ReviewInputError
+from service_model.input_files import InputFileError, read_text
 
 Template = dict[str, Any]
 
 
 def load_template_file(*, path: Path) -> Template:
-    """Read and validate the template at ``path``."""
+    """Read and validate the template at ``path``; every file problem (missing, a directory, unreadable,
+    not UTF-8) is ``<path>: template: <problem>`` (``service_model.input_files``)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReviewInputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ReviewInputError(f"{path}: is a directory, not a template file") from None
-    except UnicodeDecodeError as err:
-        raise ReviewInputError(f"{path}: not UTF-8 text ({err.reason})") from None
+        text = read_text(path, what="template")
+    except InputFileError as err:
+        raise ReviewInputError(f"{err}{relative_path_hint(path)}") from None
     return parse_template(text=text, origin=str(path))
 
 

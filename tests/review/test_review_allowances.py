@@ -179,7 +179,7 @@ def test_allowance_file_errors_in_full(
 
 def test_missing_named_allowance_file_is_an_input_error(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     result = _review_with(run_cli, tmp_path / "absent.toml")
-    assert (result.code, result.err.strip()) == (2, f"error: {tmp_path / 'absent.toml'}: allowance file not found")
+    assert (result.code, result.err.strip()) == (2, f"error: {tmp_path / 'absent.toml'}: allowance file: no such file")
 
 
 def test_every_allowance_is_checked_not_only_the_first(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ def test_one_allowance_covers_every_finding_on_its_id(run_cli: Callable[..., Cli
         "review", "--old", str(pair.old), "--new", str(pair.new), "--allowances", str(allow), "--format", "json"
     ).json()
     report = document["reports"][0]
-    assert (document["safe"], [f["allowed"] for f in report["findings"]], report["unused_allowances"]) == (
+    assert (document["safe"], [f["allowed"] for f in report["findings"]], report["unusedAllowances"]) == (
         True,
         [True, True],
         [],

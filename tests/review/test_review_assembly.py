@@ -83,7 +83,7 @@ def test_every_format_names_the_assembly_it_read(fmt: str, run_cli: Callable[...
     if fmt == "json":
         assembly = result.json()["reports"][0]["assembly"]
         assert (assembly["manifest"], assembly["stacks"]) == (manifest, ["version-demo-dev"])
-        assert assembly["written_at"].endswith("Z")
+        assert assembly["writtenAt"].endswith("Z")
     else:
         text = " ".join(result.out.split())  # the table wraps long lines
         assert f"cloud assembly {manifest} written " in text
@@ -214,7 +214,8 @@ def test_unreadable_manifest_is_an_input_error(run_cli: Callable[..., CliResult]
     cdk_out = write_assembly(tmp_path / "cdk.out", {"dev": PAIR.new.read_text()})
     (cdk_out / "manifest.json").write_bytes(b"\xff\xfe{")
     assert _error(run_cli, "review", "--stage", "dev", "--cdk-out", str(cdk_out)).startswith(
-        f"error: {cdk_out / 'manifest.json'}: cannot read the cloud assembly manifest ("
+        f"error: {cdk_out / 'manifest.json'}: cloud assembly manifest: not UTF-8 text (byte 0xff at offset 0); "
+        "synthesize again"
     )
 
 

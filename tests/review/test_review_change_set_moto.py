@@ -55,7 +55,7 @@ def _review(run_cli: Callable[..., CliResult], stack: str, cdk_out: Path) -> Cli
 def test_change_set_rows_come_from_the_change_set(aws: Any, run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     stack, cdk_out = _prepare(aws, tmp_path, old=_template(table_name="t1"), new=_template(table_name="t1-v2"))
     changes = _review(run_cli, stack, cdk_out).json()["reports"][0]["changes"]
-    assert [(c["logical_id"], c["action"], c["source"]) for c in changes] == [("OrdersTable", "Modify", "change-set")]
+    assert [(c["logicalId"], c["action"], c["source"]) for c in changes] == [("OrdersTable", "Modify", "change-set")]
 
 
 def test_replacement_moto_omits_is_filled_in_offline_and_gates(
@@ -73,7 +73,7 @@ def test_safe_change_set_exits_0(aws: Any, run_cli: Callable[..., CliResult], tm
     result = _review(run_cli, stack, cdk_out)
     # moto also lists the unchanged table as Add (a moto quirk the report notes); the gate is unaffected.
     assert result.code == 0
-    assert ("Jobs", "Add") in [(c["logical_id"], c["action"]) for c in result.json()["reports"][0]["changes"]]
+    assert ("Jobs", "Add") in [(c["logicalId"], c["action"]) for c in result.json()["reports"][0]["changes"]]
 
 
 def test_unclassifiable_modify_of_a_table_is_danger(

@@ -17,7 +17,7 @@ GOOD = corpus_pair("add").new
 
 def test_missing_file_is_named(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     result = run_cli("review", "--old", str(tmp_path / "nope.json"), "--new", str(GOOD))
-    assert (result.code, "nope.json: file not found" in result.err) == (2, True)
+    assert (result.code, "nope.json: template: no such file" in result.err) == (2, True)
 
 
 def test_invalid_json_names_line_and_column(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_unquoted_numeric_logical_ids_are_reviewed_as_strings(
     old.write_text(UNQUOTED_NUMERIC_IDS.format(visibility="VisibilityTimeout: 30"))
     new.write_text(UNQUOTED_NUMERIC_IDS.format(visibility="VisibilityTimeout: 60").replace("123:", "124:"))
     changes = run_cli("review", "--old", str(old), "--new", str(new), "--format", "json").json()["reports"][0]
-    assert [(c["action"], c["logical_id"]) for c in changes["changes"]] == [
+    assert [(c["action"], c["logicalId"]) for c in changes["changes"]] == [
         ("Remove", "123"),
         ("Add", "124"),
         ("Modify", "Queue"),

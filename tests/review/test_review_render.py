@@ -113,23 +113,26 @@ def test_danger_says_which_file_and_fields_allow_it(run_cli: Callable[..., CliRe
     allow = tmp_path / "allow.toml"
     allow.write_text("")
     out = run_cli(*ARGS, "--stage", "dev", "--allowances", str(allow)).out
-    assert f"to allow a change on purpose, add an entry to {allow} " in " ".join(out.split())
+    assert f"to allow a change on purpose, add these entries to {allow} (one per logical ID) " in " ".join(out.split())
     assert '    logical_id = "OrdersTable"' in out
     assert '    stage = "dev"' in out
     assert "    reason = " in out
 
 
 def test_json_says_how_to_allow_only_when_something_blocks(run_cli: Callable[..., CliResult]) -> None:
-    blocked = run_cli(*ARGS, "--format", "json").json()["reports"][0]["how_to_allow"]
-    assert blocked["logical_ids"] == ["OrdersTable"]
-    assert set(blocked["fields"]) == {"logical_id", "stage", "reason"}
+    blocked = run_cli(*ARGS, "--format", "json").json()["reports"][0]["howToAllow"]
+    assert blocked["logicalIds"] == ["OrdersTable"]
+    assert (blocked["requiredFields"], blocked["optionalFields"]) == (["logical_id", "reason"], ["stage"])
     add = corpus_pair("add")
     safe = run_cli("review", "--old", str(add.old), "--new", str(add.new), "--format", "json").json()
-    assert safe["reports"][0]["how_to_allow"] is None
+    assert safe["reports"][0]["howToAllow"] is None
 
 
-def test_stage_review_without_baseline_is_a_first_release(run_cli: Callable[..., CliResult], tmp_path) -> None:
+def test_stage_review_without_baseline_is_a_first_release_only_when_asked(
+    run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
     cdk_out = write_assembly(tmp_path / "cdk.out", {"dev": RENAME.new.read_text()})
-    result = run_cli("review", "--stage", "dev", "--cdk-out", str(cdk_out), "--baselines", str(tmp_path / "b"))
+    argv = ("review", "--stage", "dev", "--cdk-out", str(cdk_out), "--baselines", str(tmp_path / "b"))
+    result = run_cli(*argv, "--first-release")
     assert result.code == 0
-    assert "first release, every resource is an Add" in " ".join(result.out.split())
+    assert "--first-release: every resource is an Add" in " ".join(result.out.split())
