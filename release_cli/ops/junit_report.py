@@ -3,8 +3,9 @@
 One ``<testsuite>`` per run inside ``<testsuites>``, one ``<testcase>`` per invocation
 (``classname`` = function:alias, ``name`` = event and run number) with ``time`` in seconds, a
 ``<failure message=... type=...>`` with the details on a mismatch, plus one testcase for the split
-(failing when a version the alias does not route to ran). Counts (tests, failures, errors,
-skipped) are on both elements; CodeBuild's JUnit parser and dorny/test-reporter and
+(failing when a version the alias does not route to ran, ``<skipped>`` when no version was
+observed: a check that could not be made is never reported as passed). Counts (tests, failures,
+errors, skipped) are on both elements; CodeBuild's JUnit parser and dorny/test-reporter and
 mikepenz/action-junit-report need no more than this.
 """
 
@@ -24,17 +25,20 @@ class Case:
     output: str = ""
     error: str = ""
     """The case could not run (an AWS error): reported as ``<error>``, counted under ``errors``."""
+    skipped: str = ""
+    """Why the check could not be made (nothing observed): ``<skipped message=...>``, under ``skipped``."""
 
 
 def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], timestamp: str) -> None:
     failures = sum(1 for case in cases if case.failure)
     errors = sum(1 for case in cases if case.error)
+    skipped = sum(1 for case in cases if case.skipped)
     total_time = f"{sum(case.seconds for case in cases):.3f}"
     counts = {
         "tests": str(len(cases)),
         "failures": str(failures),
         "errors": str(errors),
-        "skipped": "0",
+        "skipped": str(skipped),
         "time": total_time,
     }
     root = ET.Element("testsuites", {"name": suite, **counts})
@@ -50,6 +54,8 @@ def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], ti
         if case.error:
             error = ET.SubElement(element, "error", {"message": case.error.splitlines()[0][:500], "type": "aws-error"})
             error.text = case.error
+        if case.skipped:
+            ET.SubElement(element, "skipped", {"message": case.skipped.splitlines()[0][:500]})
         if case.output:
             ET.SubElement(element, "system-out").text = case.output
     ET.indent(root)
