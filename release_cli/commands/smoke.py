@@ -32,7 +32,7 @@ from typing import Any
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
-from release_cli.ops.junit_report import Case, write_junit
+from release_cli.ops.junit_report import Case, prepare_report_path, write_junit
 from release_cli.ops.lambda_reads import get_alias
 from release_cli.ops.output import print_json, table
 from release_cli.ops.progress import Progress
@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     events = [event for event in load_events(args.events_dir) if event.production_safe]
     if not events:
         raise OpsError(f"{args.events_dir}: no production-safe events to run (set production_safe: true on one)")
+    if args.junit_xml:
+        prepare_report_path(args.junit_xml)
     ctx = context_for(args)
     target = target_for(ctx, args)
     alias = get_alias(ctx, target.function, args.alias)

@@ -15,6 +15,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from service_model.input_files import InputFileError, describe_os_error
+
 
 @dataclass(frozen=True)
 class Case:
@@ -27,6 +29,26 @@ class Case:
     """The case could not run (an AWS error): reported as ``<error>``, counted under ``errors``."""
     skipped: str = ""
     """Why the check could not be made (nothing observed): ``<skipped message=...>``, under ``skipped``."""
+
+
+def prepare_report_path(path: Path) -> None:
+    """Make the report's folder and prove a file can be written there, before anything runs: a smoke run
+    that ends in "cannot write the report" has spent its invocations and left CI without its result.
+    ``InputFileError`` (exit 2) names the path and the problem (a parent that is a file, no permission)."""
+    if path.is_dir():
+        raise InputFileError(path, "JUnit report: is a directory; give a file path such as reports/smoke.xml")
+    probe = path.with_name(f".{path.name}.probe")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        problem = (
+            "a part of the path is a file, not a folder"
+            if isinstance(err, (FileExistsError, NotADirectoryError))
+            else describe_os_error(err)
+        )
+        raise InputFileError(path, f"JUnit report: cannot write it here: {problem}") from None
 
 
 def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], timestamp: str) -> None:
