@@ -180,3 +180,43 @@ def test_serve_would_have_served_the_good_arguments(place: dict[str, str]) -> No
     """The guard that keeps an accepted bad input from hanging the run does fire on good input."""
     result = run_release("serve", *filled(VALID["serve"], place))
     assert ServedBadInput.__name__ in result.err
+
+
+JSON_FLAG = {"review": ["--format", "json"]}
+"""How a command asks for JSON (default ``--json``)."""
+
+JSON_OWNED_ELSEWHERE: dict[str, str] = {
+    "review --old no-such-old": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
+    "review --new no-such-new": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
+    "review --cdk-out no-such-cdk-out": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
+    "review --allowances no-such-allowances": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
+    "local --event-file no-such-event-file": "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError/LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it",
+    "local --template no-such-template": "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError/LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it",
+    "local --events-dir no-such-events-dir": "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError/LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it",
+}
+"""Known JSON-mode failures in files other parts own (filled from the first run; see the report)."""
+
+
+def json_cases() -> Iterator[Any]:
+    for case in cases():
+        command, argv, named = case.values
+        parser = parsers()[command]
+        flags = {flag for action in parser._actions for flag in action.option_strings}
+        if "--json" not in flags and command not in JSON_FLAG:
+            continue
+        marks = list(case.marks)
+        if case.id in JSON_OWNED_ELSEWHERE:
+            marks = [pytest.mark.xfail(strict=True, reason=JSON_OWNED_ELSEWHERE[case.id])]
+        yield pytest.param(command, [*argv, *JSON_FLAG.get(command, ["--json"])], named, id=case.id, marks=marks)
+
+
+@pytest.mark.parametrize(("command", "argv", "named"), list(json_cases()))
+def test_bad_input_in_json_mode_prints_the_error_object(
+    command: str, argv: list[str], named: str, place: dict[str, str]
+) -> None:
+    """A tool reading stdout gets one document saying what went wrong, never an empty stream."""
+    result = run_release(command, *filled(argv, place))
+    assert_bad_input(result, named.format(**place))
+    document = result.json()
+    assert set(document) == {"error"}, document
+    assert document["error"]["exitCode"] == 2 and named.format(**place) in document["error"]["message"]
