@@ -10,6 +10,7 @@ raises ``UsageError`` instead; ``main`` reports it and points at ``--help`` for 
 from __future__ import annotations
 
 import argparse
+import itertools
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -28,5 +29,5 @@ class ReleaseArgumentParser(argparse.ArgumentParser):
 def wants_json(argv: Sequence[str]) -> bool:
     """Whether the raw command line asks for JSON on stdout (it did not parse, so no ``args`` to ask)."""
     words = list(argv)
-    pairs = zip(words, words[1:], strict=False)
+    pairs = itertools.pairwise(words)
     return "--json" in words or "--format=json" in words or any(a == "--format" and b == "json" for a, b in pairs)

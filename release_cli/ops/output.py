@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-
 JSON_DATA_KEYS = frozenset({"weights", "fromWeights", "toWeights", "configured", "request", "response"})
 """Keys whose values are data: ``{version: weight}`` maps (``weights``, ``fromWeights``, ``toWeights``,
 smoke's ``configured``), an AWS API request as sent (``calls[].request``, PascalCase as the API names

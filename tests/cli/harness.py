@@ -41,7 +41,7 @@ def run_release(*argv: Any) -> Outcome:
             code = main([str(a) for a in argv])
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else 1
-        except Exception:  # noqa: BLE001  # the point: what a user would see
+        except Exception:  # the point: what a user would see
             err.write(traceback.format_exc())
             code = 1
     return Outcome(code=int(code), out=out.getvalue(), err=err.getvalue())

@@ -66,9 +66,13 @@ OUT_OF_RANGE: dict[str, list[tuple[str, str]]] = {
     "status": [("--versions", "-1")],
 }
 
+CANARY_WEIGHT = (
+    "canary's flag checks (issue 14, 'Messages a user can act on', the moves part): exit 1 and the message "
+    "names the stages.toml key weighted.weight, not --weight"
+)
 OWNED_ELSEWHERE: dict[str, str] = {
-    "canary --weight -0.1": "canary's flag checks (issue 14, 'Messages a user can act on'): exit 1 and names weighted.weight",
-    "canary --weight 1.0": "canary's flag checks (issue 14, 'Messages a user can act on'): exit 1 and names weighted.weight",
+    "canary --weight -0.1": CANARY_WEIGHT,
+    "canary --weight 1.0": CANARY_WEIGHT,
     "status --versions -1": "status (issue 14: 'status --versions -1 is accepted silently: refuse it')",
     "status --stages-file no-such-stages-file": "status (issue 14: 'release status --stages-file missing.toml "
     "likewise'): without --stage the named file is never read, exit 0",
@@ -185,14 +189,19 @@ def test_serve_would_have_served_the_good_arguments(place: dict[str, str]) -> No
 JSON_FLAG = {"review": ["--format", "json"]}
 """How a command asks for JSON (default ``--json``)."""
 
+REVIEW_PRINTS_ITS_ERRORS = (
+    "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints "
+    "'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it"
+)
+LOCAL_PRINTS_ITS_ERRORS = (
+    "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError and "
+    "LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it"
+)
 JSON_OWNED_ELSEWHERE: dict[str, str] = {
-    "review --old no-such-old": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
-    "review --new no-such-new": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
-    "review --cdk-out no-such-cdk-out": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
-    "review --allowances no-such-allowances": "review (release_cli/commands/review.py run(), the review part): catches ReviewInputError and prints 'error: ...' itself, so --format json leaves stdout empty; report_error(args, ...) fixes it",
-    "local --event-file no-such-event-file": "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError/LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it",
-    "local --template no-such-template": "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError/LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it",
-    "local --events-dir no-such-events-dir": "local (release_cli/commands/local.py run(), the local/serve part): catches TestEventError/LocalInvokeError and prints 'error: ...' itself, so --json leaves stdout empty; report_error(args, ...) fixes it",
+    **{
+        f"review {o} no-such-{o[2:]}": REVIEW_PRINTS_ITS_ERRORS for o in ("--old", "--new", "--cdk-out", "--allowances")
+    },
+    **{f"local {o} no-such-{o[2:]}": LOCAL_PRINTS_ITS_ERRORS for o in ("--event-file", "--template", "--events-dir")},
 }
 """Known JSON-mode failures in files other parts own (filled from the first run; see the report)."""
 

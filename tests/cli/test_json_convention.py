@@ -14,15 +14,12 @@ so they fail loudly once that part merges.
 from __future__ import annotations
 
 import importlib
-import io
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.response import StreamingBody
 
 from release_cli.commands import invoke as invoke_command
 from release_cli.commands import smoke as smoke_command

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,21 @@ from botocore.response import StreamingBody
 
 from release_cli.commands import invoke as invoke_command
 from release_cli.commands import smoke as smoke_command
+from service_model.project import project_root
 from tests.release_ops.conftest import Lab
-from tests.release_ops.test_smoke_invoke import FUNCTION, events_dir, recorded, stubbed_context  # noqa: F401
+from tests.release_ops.test_smoke_invoke import EVENTS, FUNCTION, recorded, stubbed_context
 
 NOT_RUN = "did not run the function"
+
+
+@pytest.fixture
+def events_dir(tmp_path: Path) -> Path:
+    """The events test_smoke_invoke's recorded answers fit (two production-safe, one not)."""
+    folder = tmp_path / "events"
+    folder.mkdir()
+    for name in EVENTS:
+        shutil.copy(project_root() / "test_events" / f"{name}.json", folder)
+    return folder
 
 
 def said_once(result: Any, text: str) -> bool:
@@ -118,7 +130,7 @@ def test_smoke_without_executed_versions_says_the_split_was_not_observed(
     monkeypatch: pytest.MonkeyPatch,
     run_cli,
     events_dir: Path,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     """An endpoint that runs the handler but does not name the version (not Lambda): the responses are
     judged, the split is "not observed", and no version is invented for the unrouted-version check."""
@@ -135,7 +147,7 @@ def test_smoke_without_executed_versions_says_the_split_was_not_observed(
 def test_smoke_json_without_executed_versions_has_no_split(
     monkeypatch: pytest.MonkeyPatch,
     run_cli,
-    events_dir: Path,  # noqa: F811
+    events_dir: Path,
 ) -> None:
     result = smoke_without_versions(monkeypatch, run_cli, events_dir, "--json")
     assert result.code == 0, result.out + result.err
