@@ -21,6 +21,7 @@ from release_cli.commands._options import HelpFormatter, add_aws_options
 from release_cli.error_report import report_error
 from release_cli.ops.errors import OpsError
 from release_cli.review.errors import ReviewInputError
+from release_cli.usage_errors import ReleaseArgumentParser, UsageError, wants_json
 from release_cli.version import project_version
 from service_model.input_files import InputFileError, describe_os_error
 from service_model.project import ProjectNotFoundError
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; the AWS options (--region, --profile) are on every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     add_aws_options(common)
-    parser = argparse.ArgumentParser(
+    parser = ReleaseArgumentParser(
         prog="release",
         description=(
             "Release tooling for the version-demo stages: review changes before a deploy, record baselines, "
@@ -61,7 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every way it can stop on bad input is ``error: ...`` and exit code 2 (see
     ``release_cli.error_report``), never a traceback and never 1, which means a failed check."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as err:  # argparse's own checks: error line first, usage behind --help
+        words = sys.argv[1:] if argv is None else argv
+        return report_error(argparse.Namespace(json=wants_json(words)), str(err), EXIT_USAGE)
     try:
         return int(args.func(args))
     except OpsError as err:

@@ -8,9 +8,12 @@ response is judged against its expectation. An event that is not production-safe
 payload, asks before running against a production stage (``production = true`` in stages.toml;
 the stage decides, not the alias's name): an invoke runs the real code, which may write real data
 (``--yes`` without a terminal).
-``--json``: {function, qualifier, event, statusCode, executedVersion, functionError, response,
-callMs, matched, problems}. Exit codes: 0 invoked (and matched, for a named event), 1 the
-function raised or the response did not match, 2 bad input or AWS error.
+An endpoint that cannot run code (moto without Docker answers a function error, no
+ExecutedVersion and a payload that is not JSON, which Lambda never does) is one error, exit 2.
+``--json``: {function, qualifier, event, statusCode, executedVersion (null: the endpoint did not
+name it), functionError, response, callMs, matched, problems}; on an error, {error: {message,
+exitCode}}. Exit codes: 0 invoked (and matched, for a named event), 1 the function raised or the
+response did not match, 2 bad input, an AWS error or an endpoint that ran nothing.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ after this command (``release local`` and ``release serve`` load the same file i
   as it is (the write is conditional, so this holds even against a concurrent writer);
 * prod is refused unless told twice (--allow-prod --yes): sample data does not belong in production.
 
+``--json``: {table, orders: [{orderId, outcome}]} (outcome: written, unchanged or kept); on an error,
+{error: {message, exitCode}}.
 Exit codes: 0 every sample order is in place or a real order was kept; 2 bad input (prod without
 both flags, unreadable sample file) or an AWS error (no table, no credentials).
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from release_cli.commands._options import add_stage, aws_region, command_parser
+from release_cli.error_report import report_error
 from release_cli.review.aws import aws_errors
 from release_cli.review.errors import ReviewInputError
 from release_cli.seed_orders import KEPT, seed_orders
@@ -45,7 +48,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--allow-prod", action="store_true", help="allow --stage prod (needs --yes as well)")
     parser.add_argument("--yes", action="store_true", help="confirm --allow-prod: write sample data to production")
-    parser.add_argument("--json", action="store_true", help="print the outcome of each order as JSON")
+    parser.add_argument("--json", action="store_true", help="print one JSON document (the shape is in --help)")
     parser.set_defaults(func=run)
 
 
@@ -58,14 +61,14 @@ def run(args: argparse.Namespace) -> int:
         with aws_errors(f"writing the sample orders to table {table}"):
             outcomes = seed_orders(client, table, orders)
     except (ReviewInputError, SampleDataError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        code = report_error(args, str(err), EXIT_INPUT)
         if "ResourceNotFoundException" in str(err):
             print(
                 f"hint: deploy the stage first (scripts/cdk deploy --context stage={args.stage}) or name the "
                 "table with --table",
                 file=sys.stderr,
             )
-        return EXIT_INPUT
+        return code
     if args.json:
         print(json.dumps({"table": table, "orders": [outcome.as_dict() for outcome in outcomes]}, indent=2))
     else:

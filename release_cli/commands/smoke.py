@@ -9,11 +9,17 @@ it is consistent with what was seen; routing is random, so small runs vary). A p
 on a terminal. ``--junit-xml`` writes a report CodeBuild and GitHub test-report actions read
 (also when an AWS error stops the run: what ran, and the error as an ``<error>`` case).
 
+Only observed versions are reported: an invocation whose endpoint names no ExecutedVersion (Lambda
+always does) is counted as not reported, never as a version; with none reported the split is "not
+observed". An endpoint that cannot run code (moto without Docker: no ExecutedVersion, a function
+error, a payload that is not JSON) stops the run with one error and exit 2: nothing was tested.
+
 ``--json``: {function, alias, configured: {version: share}, repeat, invocations, failures,
-unexpectedVersions, ok, split: [{version, count, observed, low, high, configured, consistent}],
-results: [{event, run, executedVersion, matched, problems, callMs}]}.
+unexpectedVersions, ok, splitObserved, versionNotReported, split: [{version, count, observed, low,
+high, configured, consistent}], results: [{event, run, executedVersion (null: not reported), matched,
+problems, callMs}]}; on an error, {error: {message, exitCode}}.
 Exit codes: 0 every response matched and only routed versions ran, 1 a mismatch, a function error
-or an unrouted version, 2 bad input or AWS error.
+or an unrouted version, 2 bad input, an AWS error or an endpoint that ran nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
-from release_cli.ops.junit_report import Case, write_junit
+from release_cli.ops.junit_report import Case, prepare_report_path, write_junit
 from release_cli.ops.lambda_reads import get_alias
 from release_cli.ops.output import print_json, table
 from release_cli.ops.progress import Progress
@@ -56,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     events = [event for event in load_events(args.events_dir) if event.production_safe]
     if not events:
         raise OpsError(f"{args.events_dir}: no production-safe events to run (set production_safe: true on one)")
+    if args.junit_xml:
+        prepare_report_path(args.junit_xml)
     ctx = context_for(args)
     target = target_for(ctx, args)
     alias = get_alias(ctx, target.function, args.alias)
@@ -99,9 +107,24 @@ def _print(smoke: SmokeRun) -> None:
     for result in smoke.results:
         if smoke.repeat == 1 or not result.matched:
             verdict = "MATCH" if result.matched else "MISMATCH"
-            print(f"{verdict:8} {result.event:28} run {result.run}  version {result.executed_version or '?'}")
+            version = result.executed_version or "not reported"
+            print(f"{verdict:8} {result.event:28} run {result.run}  version {version}")
             for problem in result.problems:
                 print(f"         - {problem}")
+    _print_split(smoke)
+    print(f"\n{len(smoke.results) - len(smoke.failed)} matched, {len(smoke.failed)} did not", end="")
+    print(
+        f"; versions the alias does not route to ran: {', '.join(smoke.unexpected_versions)}"
+        if smoke.unexpected_versions
+        else ""
+    )
+
+
+def _print_split(smoke: SmokeRun) -> None:
+    """The split table, or one line saying it was not observed (never a made-up version)."""
+    if not smoke.split_observed:
+        print(f"\nsplit by executed version: not observed ({_not_reported(smoke)})")
+        return
     print("\nsplit by executed version (95% Wilson interval):")
     rows = [
         (
@@ -115,11 +138,14 @@ def _print(smoke: SmokeRun) -> None:
         for s in smoke.split
     ]
     table(("version", "runs", "observed", "interval", "configured", "consistent"), rows)
-    print(f"\n{len(smoke.results) - len(smoke.failed)} matched, {len(smoke.failed)} did not", end="")
-    print(
-        f"; versions the alias does not route to ran: {', '.join(smoke.unexpected_versions)}"
-        if smoke.unexpected_versions
-        else ""
+    if smoke.version_not_reported:
+        print(f"({_not_reported(smoke)}; the split counts only the others)")
+
+
+def _not_reported(smoke: SmokeRun) -> str:
+    return (
+        f"the endpoint named no ExecutedVersion for {smoke.version_not_reported} of {len(smoke.results)} "
+        "invocation(s); Lambda always names it"
     )
 
 
@@ -130,7 +156,7 @@ def _junit(path: Path, smoke: SmokeRun, timestamp: str, *, error: str = "") -> N
             name=f"{r.event} (run {r.run})" if smoke.repeat > 1 else r.event,
             seconds=r.call_ms / 1000,
             failure="\n".join(r.problems),
-            output=f"executed version {r.executed_version or 'unknown'}, status {r.status}",
+            output=f"executed version {r.executed_version or 'not reported'}, status {r.status}",
         )
         for r in smoke.results
     ]
@@ -140,12 +166,18 @@ def _junit(path: Path, smoke: SmokeRun, timestamp: str, *, error: str = "") -> N
         for s in smoke.split
     )
     unexpected = smoke.unexpected_versions
+    not_observed = (
+        "nothing observed: the run stopped before any invocation answered"
+        if not smoke.results
+        else f"not observed: {_not_reported(smoke)}"
+    )
     cases.append(
         Case(
             name="split by executed version",
             seconds=0.0,
             failure=f"versions the alias does not route to ran: {', '.join(unexpected)}\n{split}" if unexpected else "",
             failure_type="unrouted-version",
+            skipped="" if smoke.split_observed else not_observed,
             output=split,
         )
     )

@@ -3,8 +3,9 @@
 One ``<testsuite>`` per run inside ``<testsuites>``, one ``<testcase>`` per invocation
 (``classname`` = function:alias, ``name`` = event and run number) with ``time`` in seconds, a
 ``<failure message=... type=...>`` with the details on a mismatch, plus one testcase for the split
-(failing when a version the alias does not route to ran). Counts (tests, failures, errors,
-skipped) are on both elements; CodeBuild's JUnit parser and dorny/test-reporter and
+(failing when a version the alias does not route to ran, ``<skipped>`` when no version was
+observed: a check that could not be made is never reported as passed). Counts (tests, failures,
+errors, skipped) are on both elements; CodeBuild's JUnit parser and dorny/test-reporter and
 mikepenz/action-junit-report need no more than this.
 """
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+
+from service_model.input_files import InputFileError, describe_os_error
 
 
 @dataclass(frozen=True)
@@ -24,17 +27,40 @@ class Case:
     output: str = ""
     error: str = ""
     """The case could not run (an AWS error): reported as ``<error>``, counted under ``errors``."""
+    skipped: str = ""
+    """Why the check could not be made (nothing observed): ``<skipped message=...>``, under ``skipped``."""
+
+
+def prepare_report_path(path: Path) -> None:
+    """Make the report's folder and prove a file can be written there, before anything runs: a smoke run
+    that ends in "cannot write the report" has spent its invocations and left CI without its result.
+    ``InputFileError`` (exit 2) names the path and the problem (a parent that is a file, no permission)."""
+    if path.is_dir():
+        raise InputFileError(path, "JUnit report: is a directory; give a file path such as reports/smoke.xml")
+    probe = path.with_name(f".{path.name}.probe")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        problem = (
+            "a part of the path is a file, not a folder"
+            if isinstance(err, (FileExistsError, NotADirectoryError))
+            else describe_os_error(err)
+        )
+        raise InputFileError(path, f"JUnit report: cannot write it here: {problem}") from None
 
 
 def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], timestamp: str) -> None:
     failures = sum(1 for case in cases if case.failure)
     errors = sum(1 for case in cases if case.error)
+    skipped = sum(1 for case in cases if case.skipped)
     total_time = f"{sum(case.seconds for case in cases):.3f}"
     counts = {
         "tests": str(len(cases)),
         "failures": str(failures),
         "errors": str(errors),
-        "skipped": "0",
+        "skipped": str(skipped),
         "time": total_time,
     }
     root = ET.Element("testsuites", {"name": suite, **counts})
@@ -50,6 +76,8 @@ def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], ti
         if case.error:
             error = ET.SubElement(element, "error", {"message": case.error.splitlines()[0][:500], "type": "aws-error"})
             error.text = case.error
+        if case.skipped:
+            ET.SubElement(element, "skipped", {"message": case.skipped.splitlines()[0][:500]})
         if case.output:
             ET.SubElement(element, "system-out").text = case.output
     ET.indent(root)

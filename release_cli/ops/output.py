@@ -1,4 +1,12 @@
-"""How results are printed: aligned text tables for people, one JSON document for tools."""
+"""How results are printed: aligned text tables for people, one JSON document for tools.
+
+The JSON convention, for every command's ``--json`` (and review's ``--format json``): one document on
+stdout; every key the tool names is camelCase (``executedVersion``, ``dryRun``), at any depth; on an
+error the document is ``{"error": {"message", "exitCode"}}`` (``release_cli.error_report``). Keys that
+are data, not names, are kept as they are: the values under ``JSON_DATA_KEYS`` are maps keyed by
+version numbers, or documents in someone else's shape (an AWS API request, the handler's response),
+and the convention stops there. Each command's ``--help`` states its shape.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,11 @@ import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+JSON_DATA_KEYS = frozenset({"weights", "fromWeights", "toWeights", "configured", "request", "response"})
+"""Keys whose values are data: ``{version: weight}`` maps (``weights``, ``fromWeights``, ``toWeights``,
+smoke's ``configured``), an AWS API request as sent (``calls[].request``, PascalCase as the API names
+it), and the Lambda handler's own response (``response``: ``statusCode``, ``headers`` ...)."""
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, out: TextIO | None = None) -> None:

@@ -4,6 +4,11 @@ Every production-safe event is invoked ``repeat`` times through the alias; a res
 Lambda reports a FunctionError or it differs from the event's expectation (the matcher the
 pre-traffic hook uses). Each invocation's ExecutedVersion goes into the split; a version the alias
 does not route to is a failure of its own (the alias moved during the run, or routing is broken).
+
+Only what was observed is reported: an invocation whose endpoint named no ExecutedVersion (Lambda
+always names it; some emulators do not) counts in ``versionNotReported``, never in the split as a
+made-up version, and with no version reported at all the split is empty and ``splitObserved`` false.
+An endpoint that ran nothing stops the run at its first answer (``EndpointDidNotRunError``, once).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from service_model.test_events import TestEvent
 class SmokeResult:
     event: str
     run: int
-    executed_version: str
+    executed_version: str | None
     problems: tuple[str, ...]
     call_ms: float
     status: Any
@@ -53,8 +58,24 @@ class SmokeRun:
     wall_s: float = 0.0
 
     @property
+    def reported_versions(self) -> list[str]:
+        """The executed versions the endpoint named, one per invocation that named one."""
+        return [r.executed_version for r in self.results if r.executed_version]
+
+    @property
+    def version_not_reported(self) -> int:
+        return len(self.results) - len(self.reported_versions)
+
+    @property
+    def split_observed(self) -> bool:
+        """Whether any invocation named its version: without one there is no split to report."""
+        return bool(self.reported_versions)
+
+    @property
     def split(self) -> list[VersionShare]:
-        return observed_split([r.executed_version or "unknown" for r in self.results], self.alias.share())
+        if not self.split_observed:
+            return []
+        return observed_split(self.reported_versions, self.alias.share())
 
     @property
     def unexpected_versions(self) -> list[str]:
@@ -83,6 +104,8 @@ class SmokeRun:
             "failures": len(self.failed),
             "unexpectedVersions": self.unexpected_versions,
             "ok": self.ok,
+            "splitObserved": self.split_observed,
+            "versionNotReported": self.version_not_reported,
             "split": [share.to_json() for share in self.split],
             "results": [r.to_json() for r in self.results],
         }
