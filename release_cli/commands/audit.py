@@ -5,7 +5,8 @@
 
 ``--json``: a list of records, each {who, at, function, alias, stage, action, fromVersion,
 fromWeights, toVersion, toWeights, reason, toolVersion, revisionBefore, revisionAfter,
-deletedVersions, bytesFreed, recordId}. Exit codes: 0 listed (also when empty), 2 bad input or AWS error.
+deletedVersions, bytesFreed, undoes (a rollback: the recordId of the move it undid), recordId}.
+Exit codes: 0 listed (also when empty), 2 bad input or AWS error.
 """
 
 from __future__ import annotations

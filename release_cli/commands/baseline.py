@@ -12,7 +12,6 @@ write, an assembly older than the sources, AWS error); nothing is written then.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from release_cli.commands._options import (
@@ -25,6 +24,7 @@ from release_cli.commands._options import (
     load_synthesized,
     stack_name_for,
 )
+from release_cli.error_report import report_error
 from release_cli.locations import all_stages, baseline_template
 from release_cli.review.aws import get_template
 from release_cli.review.baseline_io import write_baseline
@@ -60,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
             changed = write_baseline(template=template, path=path)
             print(f"{'wrote' if changed else 'unchanged'} {path}")
     except ReviewInputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_INPUT
+        return report_error(args, str(err), EXIT_INPUT)
     return EXIT_OK
 
 

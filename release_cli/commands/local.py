@@ -9,6 +9,7 @@ manifest must list the stage (after cdk synth -c stage=prod, the dev template on
 synth's) and be newer than every infrastructure source; an edit to the handler or the events needs
 no synth, both are read from source (release_cli.local_template).
 
+``--json``: a list of results, each {name, verdict, problems, durationMs, response}.
 Exit codes: 0 every event matched its expectation, 1 at least one did not, 2 bad input
 (unknown event name, missing or unusable template, a stale or partial cloud assembly, invalid event file).
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 from release_cli.commands._local_options import add_local_function_options, invoked_alias
 from release_cli.commands._options import command_parser
+from release_cli.error_report import report_error
 from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events
 from release_cli.local_template import local_template_file
 from release_cli.ops.output import readable_response
@@ -72,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
             events, template, alias=alias, function_version=args.function_version, sample_data=args.sample_data
         )
     except (TestEventError, LocalInvokeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return report_error(args, str(err), EXIT_USAGE)
     if args.json:
         print(json.dumps([_as_json(event, result) for event, result in zip(events, results, strict=True)], indent=2))
         return EXIT_MISMATCH if any(not result.matched for result in results) else EXIT_OK

@@ -34,6 +34,7 @@ from typing import Any
 
 from release_cli.commands._local_options import add_local_function_options, invoked_alias
 from release_cli.commands._options import command_parser
+from release_cli.error_report import report_error
 from release_cli.http_routes import RouteError, routes_from_template
 from release_cli.local_invoke import (
     LocalInvokeError,
@@ -65,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
     from release_cli.local_server import LocalApi, make_server  # http.server: only when serving (fast --help)
 
     if not 0 <= args.port <= 65535:
-        print(f"error: --port {args.port} is not a port number; use 0-65535 (0 takes a free one)", file=sys.stderr)
-        return EXIT_USAGE
+        return report_error(
+            args, f"--port {args.port} is not a port number; use 0-65535 (0 takes a free one)", EXIT_USAGE
+        )
     try:
         template_file = local_template_file(stage=args.stage, template=args.template)
         template = load_template(template_file)
@@ -76,14 +78,13 @@ def run(args: argparse.Namespace) -> int:
         alias = invoked_alias(args)
         server = make_server(LocalApi(routes, _not_ready), HOST, args.port)
     except (LocalInvokeError, RouteError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return report_error(args, str(err), EXIT_USAGE)
     except OSError as err:
-        print(
-            f"error: cannot listen on {HOST}:{args.port}: {err.strerror}; pick another --port (0 takes a free one)",
-            file=sys.stderr,
+        return report_error(
+            args,
+            f"cannot listen on {HOST}:{args.port}: {err.strerror}; pick another --port (0 takes a free one)",
+            EXIT_USAGE,
         )
-        return EXIT_USAGE
     try:
         with local_aws(template, sample_data=args.sample_data) as spec:
 
@@ -99,8 +100,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass  # Ctrl-C or SIGTERM, whenever it came: the tables and the socket are released below
     except LocalInvokeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return report_error(args, str(err), EXIT_USAGE)
     finally:
         server.server_close()
     sys.stderr.write("stopped\n")  # one write: no request log line can land inside it

@@ -14,7 +14,7 @@ make the next ``cdk deploy`` agree (``--pin`` writes them, validated, or writes 
 codeSize, lastModified, aliases}], aliases: [{name, version, weights, revisionId}], unusedVersions,
 functionCodeBytes, codeStorage: {usedBytes, limitBytes, note}, deployments: [{id, status, alias,
 currentVersion, targetVersion}], driftChecked, drift: [{alias, kind, declared, live, toml,
-pinnable, note}]}. Exit codes: 0 shown (drift or not, unless --fail-on-drift), 1 with
+pinnable, note}], pinned (the aliases --pin wrote)}. Exit codes: 0 shown (drift or not, unless --fail-on-drift), 1 with
 --fail-on-drift when the drift section lists any alias (moved, missing live, undeclared in stages.toml,
 or unknown; an alias --pin just wrote no longer counts), 2 bad input (--versions below 0) or AWS error.
 """
@@ -31,7 +31,7 @@ from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.output import human_bytes, print_json, table
 from release_cli.ops.stages_pin import pin
 from release_cli.ops.status_report import Status, collect_status
-from service_model.stages import load_stage, stages_file
+from service_model.stages import load_stage, load_stages, stages_file
 
 MIN_VERSIONS = 0
 """``--versions 0`` lists no versions in the table (the JSON always lists them all); fewer means nothing."""
@@ -64,10 +64,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.pin and not args.stage:
         raise OpsError("--pin writes the stage's entry in stages.toml: give --stage")
+    path = args.stages_file or stages_file()
+    if args.stages_file and not args.stage:
+        load_stages(path)  # a named file is read and checked even when no stage is compared with it
+    config = load_stage(args.stage, path) if args.stage else None  # before any AWS call: bad input first
     ctx = context_for(args)
     target = target_for(ctx, args)
-    path = args.stages_file or stages_file()
-    config = load_stage(args.stage, path) if args.stage else None
     status = collect_status(ctx, target, config)
     pinned = pin(path, str(args.stage), status.drift) if args.pin else []
     if args.json:
