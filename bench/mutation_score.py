@@ -75,17 +75,26 @@ TARGETS: dict[str, Target] = {
             "tests/review/test_review_baseline_protect.py",
         ),
     ),
-    "release-ops": Target(
+    "moves": Target(
         modules=(
             "release_cli/ops/alias_move.py",
-            "release_cli/ops/audit_log.py",
             "release_cli/ops/route_rules.py",
             "release_cli/ops/confirm.py",
+            "release_cli/ops/production.py",
+            "release_cli/ops/rollback_plan.py",
             "release_cli/ops/deployments.py",
-            "release_cli/ops/prune_plan.py",
             "release_cli/commands/canary.py",
             "release_cli/commands/promote.py",
             "release_cli/commands/rollback.py",
+        ),
+        tests=("tests/release_ops",),
+    ),
+    "prune": Target(
+        modules=(
+            "release_cli/ops/audit_log.py",
+            "release_cli/ops/prune_plan.py",
+            "release_cli/ops/prune_run.py",
+            "release_cli/ops/interrupts.py",
             "release_cli/commands/prune.py",
         ),
         tests=("tests/release_ops",),
@@ -94,13 +103,25 @@ TARGETS: dict[str, Target] = {
         modules=(
             "release_cli/ops/drift.py",
             "release_cli/ops/stages_pin.py",
+            "release_cli/ops/file_rewrite.py",
             "release_cli/ops/status_report.py",
             "release_cli/commands/status.py",
         ),
-        tests=("tests/release_ops/test_status.py", "tests/release_ops/test_status_pin.py"),
+        tests=("tests/release_ops",),
+    ),
+    "reads-and-smoke": Target(
+        modules=(
+            "release_cli/ops/lambda_reads.py",
+            "release_cli/ops/target.py",
+            "release_cli/ops/invoker.py",
+            "release_cli/ops/smoke_run.py",
+            "release_cli/ops/split_stats.py",
+            "release_cli/ops/junit_report.py",
+        ),
+        tests=("tests/release_ops",),
     ),
     "local-server": Target(
-        modules=("release_cli/local_server.py", "release_cli/http_routes.py"),
+        modules=("release_cli/local_server.py", "release_cli/http_routes.py", "release_cli/http_body.py"),
         tests=("tests/serve",),
     ),
     "stage-config": Target(
