@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 
@@ -137,16 +138,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's parser refusing a request (bad request line, headers): JSON, then close."""
-        self.command = getattr(self, "command", None) or "-"
-        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+        # parse_request has set request_version (and command: None before the method is read) by now.
+        if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"  # answer with a status line and headers, whatever was sent
-        reason = self.responses.get(code, ("Error",))[0]
-        self._send(gateway_error(code, reason), "-", close=True)
+        self._send(gateway_error(code, HTTPStatus(code).phrase), "-", close=True)
 
     def _log_request(self, status: int, size: int, route_key: str) -> None:
-        started = getattr(self, "_started", time.perf_counter())
-        elapsed = (time.perf_counter() - started) * 1000
-        line = (getattr(self, "requestline", "") or "-").replace("\r", " ").replace("\n", " ")[:200]
+        elapsed = (time.perf_counter() - self._started) * 1000  # both set in handle_one_request, before any answer
+        line = (self.requestline or "-").replace("\r", " ")[:200]  # a request line ends at its first LF
         self.server.api.log(f'{self.client_address[0]} "{line}" {status} {size} {elapsed:.1f}ms route={route_key}')
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -103,3 +103,58 @@ def test_a_content_length_that_is_not_a_number_is_a_400(declared: str) -> None:
 
 def test_a_body_shorter_than_its_content_length_is_a_400() -> None:
     assert read_body(io.BytesIO(b"abc"), headers(Content_Length="10")) == BodyRefused(400, "Bad Request", close=True)
+
+
+def test_a_declared_length_over_the_quota_is_drained_and_the_connection_stays_usable() -> None:
+    stream = io.BytesIO(b"z" * (MAX_BODY_BYTES + 1) + b"NEXT REQUEST")
+    refused = read_body(stream, headers(Content_Length=str(MAX_BODY_BYTES + 1)))
+    assert refused == BodyRefused(413, "Request Entity Too Large", close=False)
+    assert stream.read() == b"NEXT REQUEST"  # the body read to its end, not one byte beyond
+
+
+def test_a_declared_length_of_exactly_the_quota_is_a_body() -> None:
+    body = read_body(io.BytesIO(b"q" * MAX_BODY_BYTES), headers(Content_Length=str(MAX_BODY_BYTES)))
+    assert isinstance(body, bytes) and len(body) == MAX_BODY_BYTES
+
+
+@pytest.mark.parametrize("how", ["content-length", "chunked"])
+def test_a_body_of_exactly_the_drain_limit_is_still_drained_and_the_connection_kept(how: str) -> None:
+    data = b"d" * DRAIN_LIMIT_BYTES
+    if how == "chunked":
+        stream, sent = io.BytesIO(b"%x\r\n%s\r\n0\r\n\r\nNEXT" % (len(data), data)), CHUNKED
+    else:
+        stream, sent = io.BytesIO(data + b"NEXT"), headers(Content_Length=str(DRAIN_LIMIT_BYTES))
+    assert read_body(stream, sent) == BodyRefused(413, "Request Entity Too Large", close=False)
+    assert stream.read() == b"NEXT"
+
+
+def test_a_client_gone_in_the_middle_of_an_oversized_chunk_is_a_400() -> None:
+    stream = io.BytesIO(b"%x\r\n" % (MAX_BODY_BYTES + 1) + b"only this much")
+    assert read_body(stream, CHUNKED) == BodyRefused(400, "Bad Request", close=True)
+
+
+def test_a_chunk_may_carry_several_extensions() -> None:
+    assert read_body(io.BytesIO(b"3;a=1;b=2\r\nabc\r\n0\r\n\r\n"), CHUNKED) == b"abc"
+
+
+def test_bare_lf_line_ends_are_read_like_crlf() -> None:
+    stream = io.BytesIO(b"3\nabc\n2\nde\n0\n\nNEXT")
+    assert read_body(stream, CHUNKED) == b"abcde"
+    assert stream.read() == b"NEXT"
+
+
+@pytest.mark.parametrize(("lines", "accepted"), [(100, True), (101, False)])
+def test_up_to_100_trailer_lines_are_skipped(lines: int, accepted: bool) -> None:
+    stream = io.BytesIO(b"3\r\nabc\r\n0\r\n" + b"X-T: 1\r\n" * lines + b"\r\n")
+    assert read_body(stream, CHUNKED) == (b"abc" if accepted else BodyRefused(400, "Bad Request", close=True))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"3\r\nabc" + b"x" * 100_000, b"3\r\nabc\r\n0\r\n" + b"T" * 100_000],
+    ids=["no-crlf-after-chunk", "endless-trailer-line"],
+)
+def test_a_line_that_never_ends_is_a_400_after_at_most_1_kb_of_it(raw: bytes) -> None:
+    stream = io.BytesIO(raw)
+    assert read_body(stream, CHUNKED) == BodyRefused(400, "Bad Request", close=True)
+    assert stream.tell() <= raw.index(b"abc") + 3 + 5 + 1024

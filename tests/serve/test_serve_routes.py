@@ -49,6 +49,10 @@ def chosen(method: str, path: str, *keys: str) -> tuple[str, dict[str, str]] | N
         ("GET", "/files/one", ("GET /files/{name}", {"name": "one"})),  # a variable beats a greedy one
         ("GET", "/orders/A%2FB", ("GET /orders/{orderId}", {"orderId": "A/B"})),
         ("GET", "/orders/ORD-1?x=1", ("GET /orders/{orderId}", {"orderId": "ORD-1"})),
+        ("GET", "/orders/ORD-1?next=/a?b", ("GET /orders/{orderId}", {"orderId": "ORD-1"})),  # the first ? ends it
+        ("GET", "/orders/ORD-1/", ("GET /orders/{orderId}", {"orderId": "ORD-1"})),  # a trailing slash is the same path
+        ("GET", "/files/a/b/", ("ANY /files/{path+}", {"path": "a/b"})),
+        ("POST", "/orders/", ("POST /orders", {})),
     ],
 )
 def test_the_most_specific_route_wins(method: str, path: str, expected: tuple[str, dict[str, str]]) -> None:
@@ -61,6 +65,13 @@ def test_the_most_specific_route_wins(method: str, path: str, expected: tuple[st
 )
 def test_no_route_is_none(method: str, path: str) -> None:
     assert chosen(method, path) is None
+
+
+def test_more_literal_segments_win_among_routes_with_variables() -> None:
+    # Sorted by key alone, "GET /orders/{id}/items" would come first anyway: list the other one first.
+    routes = ("GET /{kind}/{id}/items", "GET /orders/{id}/items")
+    assert chosen("GET", "/orders/1/items", *routes) == ("GET /orders/{id}/items", {"id": "1"})
+    assert chosen("GET", "/carts/1/items", *routes) == ("GET /{kind}/{id}/items", {"kind": "carts", "id": "1"})
 
 
 def test_default_route_takes_what_nothing_else_does() -> None:
@@ -80,6 +91,20 @@ def test_the_stages_api_has_only_the_default_route(synthesized: Synthesized) -> 
 def test_unreadable_route_keys_are_refused(key: str) -> None:
     with pytest.raises(RouteError, match="RouteKey"):
         parse_route_key(key)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("orders", "route Route0: RouteKey 'orders' is not '$default' or 'METHOD /path'"),
+        (7, "route Route0: RouteKey must be a string"),
+    ],
+)
+def test_an_unreadable_route_key_names_its_resource(key: object, message: str) -> None:
+    template = {"Resources": {"Route0": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"RouteKey": key}}}}
+    with pytest.raises(RouteError) as refused:
+        routes_from_template(template)
+    assert str(refused.value) == message
 
 
 @pytest.fixture(scope="module")
