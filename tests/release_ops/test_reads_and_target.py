@@ -72,6 +72,15 @@ def test_fields_an_endpoint_leaves_out_read_as_empty_never_as_none(monkeypatch: 
     assert prod.describe() == "9 @ 75% + 10 @ 25%" and staging.describe() == "10"
 
 
+def test_a_page_that_leaves_out_an_empty_list_reads_as_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function with no published version or alias: an endpoint may leave the empty list out of the page."""
+    ctx, stub = stubbed("lambda", monkeypatch)
+    stub.add_response("list_versions_by_function", {}, {"FunctionName": "fn", "MaxItems": 50})
+    stub.add_response("list_aliases", {}, {"FunctionName": "fn", "MaxItems": 50})
+    with stub:
+        assert (list_versions(ctx, "fn"), list_aliases(ctx, "fn")) == ([], [])
+
+
 @pytest.mark.parametrize("read", ["versions", "aliases"])
 def test_a_missing_function_names_the_read_and_how_to_name_the_function(
     monkeypatch: pytest.MonkeyPatch, read: str
