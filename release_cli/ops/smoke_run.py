@@ -13,7 +13,6 @@ An endpoint that ran nothing stops the run at its first answer (``EndpointDidNot
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +54,6 @@ class SmokeRun:
     alias: AliasState
     repeat: int
     results: list[SmokeResult] = field(default_factory=list)
-    wall_s: float = 0.0
 
     @property
     def reported_versions(self) -> list[str]:
@@ -89,11 +87,6 @@ class SmokeRun:
     def ok(self) -> bool:
         return not self.failed and not self.unexpected_versions
 
-    def overhead_ms_per_call(self) -> float:
-        """Wall time beyond the Invoke calls themselves, per invocation."""
-        calls = sum(r.call_ms for r in self.results)
-        return (self.wall_s * 1000 - calls) / max(len(self.results), 1)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "function": self.function,
@@ -121,13 +114,11 @@ def run_smoke(
     on_result: Callable[[SmokeResult], None] = lambda _: None,
 ) -> SmokeRun:
     run = SmokeRun(function=function, alias=alias, repeat=repeat)
-    started = time.perf_counter()
     for number in range(1, repeat + 1):
         for event in events:
             result = _one(ctx, function=function, alias=alias.name, event=event, run=number)
             run.results.append(result)
             on_result(result)
-    run.wall_s = time.perf_counter() - started
     return run
 
 
