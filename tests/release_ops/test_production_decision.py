@@ -53,6 +53,8 @@ def test_the_stage_settings_decide_and_an_unknown_stage_counts_as_production() -
           "alias": "staging"},
          Production(True, f"arn:aws:lambda:us-east-1:123456789012:function:{PROD_FUNCTION}:live is production "
                           "stage prod's function")),
+        ({"stage": None, "function": f"{PROD_FUNCTION}:live", "alias": "staging"},  # a qualified name
+         Production(True, f"{PROD_FUNCTION}:live is production stage prod's function")),
         ({"stage": None, "function": "some-fn", "alias": "staging"}, NAMED_BY_NONE),
         ({"stage": "dev", "function": "some-fn", "alias": "staging"}, NAMED_BY_NONE),
         ({"stage": "prod", "function": "some-fn", "alias": "staging"}, Production(True, PROD_BECAUSE)),
