@@ -113,5 +113,6 @@ def _by_tag(ctx: AwsContext, function: str, stages: dict[str, StageConfig]) -> P
 
 
 def _function_name(function: str) -> str:
-    """A function name from a name or ARN (``arn:...:function:NAME[:QUALIFIER]``)."""
-    return function.split(":function:")[-1].split(":")[0] if ":function:" in function else function
+    """A function name from a name, a qualified name or an ARN (``NAME[:QUALIFIER]``,
+    ``arn:...:function:NAME[:QUALIFIER]``), as ``audit_log.partition_key`` reads it."""
+    return function.split(":function:")[-1].split(":")[0]

@@ -55,7 +55,10 @@ def test_a_concurrent_change_is_refused_by_revision_id_and_nothing_is_recorded(l
     with stub, pytest.raises(RefusedError) as refused:
         move_alias(ctx, _target(lab), before=before, route=Route("2", {"1": 0.1}), action="canary",
                    options=MoveOptions(), versions=_versions("r", "1", "2"), ask=_no_confirm)  # fmt: skip
-    assert "changed since it was read" in str(refused.value)
+    assert str(refused.value) == (
+        "alias staging changed since it was read (RevisionId rev-read): someone or something else moved it; "
+        "nothing was changed. Run release status and decide again"
+    )
     assert refused.value.exit_code == EXIT_REFUSED
     stub.assert_no_pending_responses()
     assert lab.audit_items() == []
@@ -78,6 +81,9 @@ def test_audit_write_failure_after_the_move_is_loud_and_non_zero(lab: Lab) -> No
                    ask=_no_confirm)  # fmt: skip
     message = str(failed.value)
     assert "MOVED" in message and "NOT WRITTEN" in message and "aws dynamodb put-item" in message
+    assert message.startswith("ALIAS prod MOVED (1 -> 2) BUT ITS AUDIT RECORD WAS NOT WRITTEN: ")
+    assert "AccessDeniedException" in message and "no PutItem" in message  # why it failed
+    assert f"--table-name {lab.table}" in message and '"toVersion": {"S": "2"}' in message  # what to record
     assert failed.value.exit_code == EXIT_INPUT
     assert lab.state("prod") == ("2", {})  # the move stands, and the message says so
 

@@ -231,10 +231,33 @@ def test_confirmation_on_a_terminal() -> None:
         return ask
 
     confirm("promote prod", production=prod, yes=False, is_terminal=lambda: True, ask=answer("yes"))
-    with pytest.raises(RefusedError):
+    confirm("promote prod", production=prod, yes=False, is_terminal=lambda: True, ask=answer(" YES\n"))
+    with pytest.raises(RefusedError) as refused:
         confirm("promote prod", production=prod, yes=False, is_terminal=lambda: True, ask=answer("y"))
+    assert str(refused.value) == "not confirmed; nothing changed"
     confirm("canary dev", production=dev, yes=False, is_terminal=lambda: False, ask=answer("no"))
-    assert len(asked) == 2 and "promote prod" in asked[0] and "stage prod is a production stage" in asked[0]
+    assert len(asked) == 3 and asked[0] == (
+        "promote prod\nA change to production (stage prod is a production stage).\nType 'yes' to go ahead: "
+    )
+
+
+def test_confirmation_decided_from_the_names_alone() -> None:
+    """A caller without a decided target passes the stage and alias: the stage decides when given."""
+    from release_cli.ops.confirm import confirm
+    from release_cli.ops.errors import RefusedError
+
+    no_terminal = {"yes": False, "is_terminal": lambda: False}
+    confirm("invoke dev", stage="dev", alias="prod", **no_terminal)  # dev is not production, whatever the alias
+    confirm("invoke", alias="staging", **no_terminal)
+    with pytest.raises(RefusedError) as refused:
+        confirm("invoke prod", alias="prod", untouched="nothing was invoked", **no_terminal)
+    assert str(refused.value) == (
+        "invoke prod: a change to production needs --yes when there is no terminal to ask (alias prod is named "
+        "after production stage prod's alias); nothing was invoked"
+    )
+    with pytest.raises(RefusedError):
+        confirm("invoke prod", stage="prod", alias="staging", **no_terminal)
+    confirm("invoke prod", stage="prod", alias="prod", yes=True, is_terminal=lambda: False)
 
 
 def test_region_and_profile_options_reach_boto3(aws_env: str, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,7 +30,10 @@ def test_two_rollbacks_after_three_moves_go_back_twice_then_stop(lab: Lab, run_c
 
     third = run_cli("rollback", *lab.target_args(), "--alias", "live")
     assert third.code == 1, third.err
-    assert "already rolled back" in third.err and "--to V" in third.err
+    assert (
+        "alias live: every recorded move is already rolled back (the oldest took it from 1 to 2); a rollback "
+        "never goes forth again. Nothing was changed; to move it anyway, name the version with --to V"
+    ) in " ".join(third.err.split())
     assert lab.state("live") == ("1", {})
     assert len(lab.audit_items()) == 4  # two promotes, two rollbacks; the refusal wrote nothing
 
