@@ -252,3 +252,21 @@ def test_a_target_line_the_editor_cannot_read_is_written_whole_as_key_equals_val
     path = stages_copy(tmp_path, replace=('target = "$LATEST"', '  target = "$LATEST" "x=y"'))
     assert pin(path, "dev", [moved("dev", "2")]) == ["dev"]
     assert 'name = "dev"\n  target = 2\ndescription' in path.read_text()
+
+
+def test_a_target_line_inside_a_multiline_string_is_not_the_key_and_nothing_is_written(tmp_path: Path) -> None:
+    # The line editor reads lines, not TOML: a description that quotes a `target = ...` line before the real
+    # key gets the edit instead. The file still parses but does not declare what is live: refused, the
+    # message lists every line to set by hand.
+    quoted = 'name = "dev"\ndescription = """\ntarget = 9\n"""\ntarget = 1\n'
+    path = stages_copy(
+        tmp_path, replace=('name = "dev"\ntarget = "$LATEST"\ndescription = "Development and testing"\n', quoted)
+    )
+    before = path.read_bytes()
+    with pytest.raises(OpsError) as refused:
+        pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
+    assert str(refused.value) == (
+        "pinning alias dev in stages.toml did not give what is live (live); nothing was written: set these lines "
+        "in its entry by hand: target = 3; weighted = { version = 2, weight = 0.2 }"
+    )
+    assert path.read_bytes() == before
