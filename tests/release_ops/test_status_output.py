@@ -195,3 +195,21 @@ def test_help_explains_every_option_and_the_command_list_names_status(capsys) ->
 def test_versions_takes_a_whole_number(run_cli) -> None:
     result = run_cli("status", "--function", "fn", "--versions", "some")
     assert result.code == 2 and "--versions" in result.err and "invalid int value" in result.err
+
+
+def test_storage_usage_without_a_limit_is_shown_without_a_share(show) -> None:
+    state = quiet_status(1, drift_checked=False)
+    state.storage = CodeStorage(3 * 1024**2, 0)  # GetAccountSettings answered without AccountLimit
+    assert "; account: 3.0 MB (no limit reported)\n" in show(state).out
+
+
+def test_status_of_a_named_function_does_not_read_the_projects_stages_toml(
+    show, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mid-edit stages.toml in the checkout: status --function (no --stage, no --stages-file) does not need it
+    (tmp_path / "cdk.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "stages.toml").write_text("[stages.qa]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = show(quiet_status(1, drift_checked=False))
+    assert result.code == 0, result.err
+    assert "drift: not checked" in result.out
