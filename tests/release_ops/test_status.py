@@ -176,7 +176,10 @@ def test_versions_below_zero_is_refused_before_any_aws_call(run_cli) -> None:
     # No AWS endpoint at all: the refusal comes first, names the flag and the allowed range, exit 2.
     result = run_cli("status", "--function", "any", "--versions", "-1")
     assert result.code == 2 and result.out == ""
-    assert "--versions -1" in result.err and "0 or more" in result.err
+    assert result.err == (
+        "error: --versions -1: give a count of 0 or more (the newest versions to list; 0 lists none, --json always "
+        "lists all)\n"
+    )
     as_json = run_cli("status", "--function", "any", "--versions", "-1", "--json")
     assert as_json.code == 2 and "--versions -1" in as_json.json()["error"]["message"]
 
