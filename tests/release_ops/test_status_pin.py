@@ -270,3 +270,19 @@ def test_a_target_line_inside_a_multiline_string_is_not_the_key_and_nothing_is_w
         "in its entry by hand: target = 3; weighted = { version = 2, weight = 0.2 }"
     )
     assert path.read_bytes() == before
+
+
+def test_alias_blocks_without_blank_lines_between_them_are_told_apart(tmp_path: Path) -> None:
+    compact = (
+        'name = "dev"\ntarget = "$LATEST"\ndescription = "Development and testing"\n'
+        '[[stages.dev.aliases]]\nname = "dev-b"\ntarget = 1\ndescription = "the second"\n'
+        '[[stages.dev.aliases]]\nname = "dev-c"\ntarget = 2\n'
+    )
+    path = stages_copy(
+        tmp_path, replace=('name = "dev"\ntarget = "$LATEST"\ndescription = "Development and testing"\n', compact)
+    )
+    before = path.read_text()
+    assert pin(path, "dev", [moved("dev-c", "3"), moved("dev-b", "2")]) == ["dev-c", "dev-b"]
+    assert path.read_text() == before.replace('"dev-b"\ntarget = 1', '"dev-b"\ntarget = 2').replace(
+        '"dev-c"\ntarget = 2', '"dev-c"\ntarget = 3'
+    )
