@@ -112,6 +112,8 @@ def _print(status: Status, *, newest: int) -> None:
     if storage.used_bytes is not None and storage.limit_bytes:
         share = storage.used_bytes / storage.limit_bytes
         account = f"{human_bytes(storage.used_bytes)} of {human_bytes(storage.limit_bytes)} ({share:.1%})"
+    elif storage.used_bytes is not None:  # an answer without AccountLimit: the usage still counts
+        account = f"{human_bytes(storage.used_bytes)} (no limit reported)"
     else:
         account = storage.note
     print(f"code storage: this function's versions {human_bytes(function_bytes)}; account: {account}")

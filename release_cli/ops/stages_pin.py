@@ -8,7 +8,8 @@ is the alias. The file is a person's file, so a pin changes the values and nothi
 2. ``weighted``: its value is replaced in place (comment kept) when the live alias has a route, the
    line is added after ``target`` when it had none, and removed when the live alias has no route
    any more (a stale ``weighted`` would put the old canary back at the next deploy);
-3. line endings stay as they are (a CRLF file stays CRLF; an added line takes the target line's);
+3. line endings stay as they are (a CRLF file stays CRLF; an added line takes the target line's, and
+   when the target line is the last one, without a final newline, the added line becomes the last);
 4. the result is parsed and validated by ``service_model.stages``, and must declare exactly what is
    live for every pinned alias, before anything is written: a pin never half-writes or writes a
    file that says something else;
@@ -83,7 +84,10 @@ def pin_text(text: str, stage: str, drift: Drift) -> str:
     else:
         target_line = block[target_at]
         indent = target_line[: len(target_line) - len(target_line.lstrip())]
-        block.insert(target_at + 1, f"{indent}weighted = {values['weighted']}{_ending(target_line)}")
+        ending = _ending(target_line)
+        if not ending:  # the file's last line, without a final newline: end it as the file's lines end
+            block[target_at] = target_line + next((e for e in map(_ending, lines) if e), "\n")
+        block.insert(target_at + 1, f"{indent}weighted = {values['weighted']}{ending}")
     return "".join(lines[:start] + block + lines[end:])
 
 

@@ -3,6 +3,7 @@ versions, deployments, and drift from stages.toml with --pin."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -96,12 +97,16 @@ def test_drift_after_an_emergency_move_and_pin(lab: Lab, stage_stack, run_cli, t
     before = stages.read_text()
     pinned = run_cli("status", "--stage", "staging", "--stages-file", stages, "--pin")
     assert pinned.code == 0, pinned.err
+    assert pinned.out.endswith(f"pinned in {stages}: staging\n")
     after = stages.read_text()
     assert after.replace("target = 1", 'target = "new"', 1) == before  # one line changed, comments kept
     staging_aliases = tomllib.loads(after)["stages"]["staging"]["aliases"]
     assert staging_aliases[0]["target"] == 1 and staging_aliases[0]["rollout"] == "Linear10PercentEvery1Minute"
     again = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
     assert again.code == 0
+    nothing = run_cli("status", "--stage", "staging", "--stages-file", stages, "--pin")
+    assert nothing.code == 0 and nothing.out.endswith("nothing to pin\n")
+    assert stages.read_text() == after
 
 
 def test_pin_refuses_a_static_weight_beside_a_rollout_and_writes_nothing(
@@ -171,7 +176,10 @@ def test_versions_below_zero_is_refused_before_any_aws_call(run_cli) -> None:
     # No AWS endpoint at all: the refusal comes first, names the flag and the allowed range, exit 2.
     result = run_cli("status", "--function", "any", "--versions", "-1")
     assert result.code == 2 and result.out == ""
-    assert "--versions -1" in result.err and "0 or more" in result.err
+    assert result.err == (
+        "error: --versions -1: give a count of 0 or more (the newest versions to list; 0 lists none, --json always "
+        "lists all)\n"
+    )
     as_json = run_cli("status", "--function", "any", "--versions", "-1", "--json")
     assert as_json.code == 2 and "--versions -1" in as_json.json()["error"]["message"]
 
@@ -180,3 +188,59 @@ def test_versions_zero_lists_no_versions(aws_env: str, run_cli) -> None:
     lab = _staging_lab({})
     result = run_cli("status", "--function", lab.function, "--versions", "0")
     assert result.code == 0 and "versions: 2 published\n" in result.out
+
+
+def _codedeploy_shifting(monkeypatch, appspec: str, application: str) -> None:
+    """One live Lambda deployment whose AppSpec is ``appspec`` (moto has no CodeDeploy deployments to list)."""
+    from botocore.awsrequest import AWSResponse
+
+    from tests.release_ops.aws_hooks import hook_cli_clients
+
+    def answer(parsed: dict) -> tuple:
+        return AWSResponse("https://hooked.invalid", 200, {}, None), parsed
+
+    info = {
+        "deploymentId": "d-SHIFT",
+        "status": "InProgress",
+        "computePlatform": "Lambda",
+        "applicationName": application,
+        "deploymentGroupName": f"{application}-group",
+        "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": appspec}},
+    }
+    hook_cli_clients(
+        monkeypatch,
+        {
+            "before-call.codedeploy.ListDeployments": lambda **_: answer({"deployments": ["d-SHIFT"]}),
+            "before-call.codedeploy.BatchGetDeployments": lambda **_: answer({"deploymentsInfo": [info]}),
+        },
+    )
+
+
+def test_an_alias_codedeploy_is_shifting_is_listed_and_is_not_drift(
+    aws_env: str, stage_stack, run_cli, tmp_path, monkeypatch
+) -> None:
+    lab = _staging_lab({"staging": ("1", {"2": 0.3})})  # mid-shift from 1 to 2
+    stage_stack("staging", lab, "2")
+    properties = {"Name": lab.function, "Alias": "staging", "CurrentVersion": "1", "TargetVersion": "2"}
+    appspec = json.dumps({"Resources": [{"fn": {"Type": "AWS::Lambda::Function", "Properties": properties}}]})
+    _codedeploy_shifting(monkeypatch, appspec, "some-app")
+    result = run_cli(
+        "status", "--stage", "staging", "--stages-file", _stages_copy(tmp_path), "--json", "--fail-on-drift"
+    )
+    assert result.code == 0, result.err
+    document = result.json()
+    assert document["deployments"] == [
+        {"id": "d-SHIFT", "status": "InProgress", "alias": "staging", "currentVersion": "1", "targetVersion": "2"}
+    ]
+    assert (document["driftChecked"], document["drift"]) == (True, [])
+
+
+def test_a_deployment_named_after_the_stack_counts_even_when_its_appspec_is_unreadable(
+    aws_env: str, stage_stack, run_cli, tmp_path, monkeypatch
+) -> None:
+    lab = _staging_lab({"staging": ("2", {})})
+    stack = stage_stack("staging", lab, "2")
+    _codedeploy_shifting(monkeypatch, "{ not an appspec", f"{stack}-ServerlessDeploymentApplication")
+    result = run_cli("status", "--stage", "staging", "--stages-file", _stages_copy(tmp_path), "--json")
+    assert result.code == 0, result.err
+    assert [(d["id"], d["alias"]) for d in result.json()["deployments"]] == [("d-SHIFT", "")]

@@ -131,3 +131,158 @@ def test_status_pin_removes_the_weighted_line_when_the_live_alias_has_no_route(
     assert "the canary" not in stages.read_text()  # the comment went with the line it described
     again = run_cli("status", "--stage", "dev", "--stages-file", stages, "--json", "--fail-on-drift")
     assert (again.code, again.json()["drift"]) == (0, [])
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_route_is_added_after_a_target_line_that_ends_the_file_without_a_newline(
+    tmp_path: Path, newline: str
+) -> None:
+    path = tmp_path / "stages.toml"
+    last = newline.join(["[[stages.dev.aliases]]", 'name = "dev"', 'target = "$LATEST"'])  # the header first too
+    path.write_bytes(last.encode())
+    assert pin(path, "dev", [moved("dev", "3", {"2": 0.2})]) == ["dev"]
+    expected = last.replace('"$LATEST"', "3") + newline + "weighted = { version = 2, weight = 0.2 }"
+    assert path.read_bytes() == expected.encode()
+
+
+def test_an_indented_block_keeps_its_indent_on_the_added_line(tmp_path: Path) -> None:
+    indented = 'name = "dev"\n  target = "$LATEST"\n'
+    path = stages_copy(tmp_path, replace=('name = "dev"\ntarget = "$LATEST"\n', indented))
+    pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
+    assert 'name = "dev"\n  target = 3\n  weighted = { version = 2, weight = 0.2 }\n' in path.read_text()
+
+
+def test_the_alias_block_is_found_by_stage_and_name_with_comments_and_spacing(tmp_path: Path) -> None:
+    # dev also has an alias named "staging", and a second block: only staging's own "staging" entry moves.
+    dev_extra = (
+        '[[ stages.dev.aliases ]]  # dev\'s second alias\nname = "staging"   # same name, other stage\n'
+        'target = "$LATEST"\n'
+    )
+    path = stages_copy(tmp_path, replace=("[stages.staging]\n", dev_extra + "\n[stages.staging]\n"))
+    text = path.read_text().replace('[[stages.staging.aliases]]\nname = "staging"\n',
+                                    '[[stages.staging.aliases]] # the one\nname = "staging"  # pinned\n')  # fmt: skip
+    path.write_text(text)
+    assert pin(path, "staging", [moved("staging", "4")]) == ["staging"]
+    assert path.read_text() == text.replace('pinned\ntarget = "new"', "pinned\ntarget = 4", 1)
+    assert pin(path, "dev", [moved("staging", "2")]) == ["staging"]  # dev's second block, by name
+    assert "same name, other stage\ntarget = 2\n" in path.read_text()
+
+
+def test_only_moved_drift_is_pinned_and_nothing_to_pin_writes_nothing(tmp_path: Path) -> None:
+    path = stages_copy(tmp_path)
+    before = path.read_bytes()
+    inode = path.stat().st_ino
+    others = [
+        Drift("dev", "missing", "$LATEST", "-", note="deploy the stage to create it"),
+        Drift("hotfix", "undeclared", "-", "1"),
+        Drift("dev", "unknown", "new (unknown)", "3"),
+    ]
+    assert pin(path, "dev", others) == []
+    assert (path.read_bytes(), path.stat().st_ino) == (before, inode)  # not even rewritten
+    assert pin(path, "dev", [*others, moved("dev", "2")]) == ["dev"]
+    assert 'name = "dev"\ntarget = 2\n' in path.read_text()
+
+
+def test_a_stages_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = stages_copy(tmp_path)
+    path.write_bytes(path.read_bytes().replace(b"Development", b"D\xe9velopment"))
+    before = path.read_bytes()
+    with pytest.raises(OpsError, match=r"stages\.toml: not UTF-8 \(byte \d+\); stages\.toml must be UTF-8 text"):
+        pin(path, "dev", [moved("dev", "2")])
+    assert path.read_bytes() == before
+
+
+def test_an_alias_without_its_own_block_names_the_lines_to_write(tmp_path: Path) -> None:
+    path = stages_copy(tmp_path)
+    before = path.read_bytes()
+    with pytest.raises(OpsError) as refused:
+        pin(path, "dev", [moved("hotfix", "3", {"2": 0.2})])
+    assert str(refused.value) == (
+        "alias hotfix of stage dev is not a [[stages.dev.aliases]] block in stages.toml; write these lines in "
+        "its entry by hand: target = 3; weighted = { version = 2, weight = 0.2 }"
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_block_without_a_target_line_is_refused(tmp_path: Path) -> None:
+    # a quoted key is valid TOML the line editor does not read: refused, nothing written
+    path = stages_copy(tmp_path, replace=('target = "$LATEST"', '"target" = "$LATEST"'))
+    before = path.read_bytes()
+    with pytest.raises(OpsError, match=r"^alias dev of stage dev has no target line to pin; nothing was written$"):
+        pin(path, "dev", [moved("dev", "2")])
+    assert path.read_bytes() == before
+
+
+def test_a_pin_that_would_make_the_file_invalid_writes_nothing(tmp_path: Path) -> None:
+    path = stages_copy(tmp_path)
+    before = path.read_bytes()
+    with pytest.raises(OpsError, match=r"^the pinned stages\.toml would not be valid \(.*\); nothing was written$"):
+        pin(path, "prod", [moved("prod", "$LATEST")])  # production never runs $LATEST
+    assert path.read_bytes() == before
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    path = stages_copy(tmp_path)
+    before = path.read_bytes()
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        pin(path, "dev", [moved("dev", "2")])
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["stages.toml"]
+
+
+def test_the_new_content_is_written_beside_the_file_not_in_the_temp_folder(tmp_path: Path, monkeypatch) -> None:
+    # A rename is atomic only within one filesystem: the temporary file must be made next to stages.toml,
+    # so a TMPDIR elsewhere (here: one that does not exist) plays no part.
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-tmpdir"))
+    path = stages_copy(tmp_path / "repo")
+    assert pin(path, "dev", [moved("dev", "2")]) == ["dev"]
+    assert 'name = "dev"\ntarget = 2\n' in path.read_text()
+
+
+def test_a_target_line_the_editor_cannot_read_is_written_whole_as_key_equals_value(tmp_path: Path) -> None:
+    # A hand edit after `status` read the file (a stray second value, with an `=` in it): the line is
+    # replaced by a plain one, indentation kept; the parse check after the edit decides whether it is written.
+    path = stages_copy(tmp_path, replace=('target = "$LATEST"', '  target = "$LATEST" "x=y"'))
+    assert pin(path, "dev", [moved("dev", "2")]) == ["dev"]
+    assert 'name = "dev"\n  target = 2\ndescription' in path.read_text()
+
+
+def test_a_target_line_inside_a_multiline_string_is_not_the_key_and_nothing_is_written(tmp_path: Path) -> None:
+    # The line editor reads lines, not TOML: a description that quotes a `target = ...` line before the real
+    # key gets the edit instead. The file still parses but does not declare what is live: refused, the
+    # message lists every line to set by hand.
+    quoted = 'name = "dev"\ndescription = """\ntarget = 9\n"""\ntarget = 1\n'
+    path = stages_copy(
+        tmp_path, replace=('name = "dev"\ntarget = "$LATEST"\ndescription = "Development and testing"\n', quoted)
+    )
+    before = path.read_bytes()
+    with pytest.raises(OpsError) as refused:
+        pin(path, "dev", [moved("dev", "3", {"2": 0.2})])
+    assert str(refused.value) == (
+        "pinning alias dev in stages.toml did not give what is live (live); nothing was written: set these lines "
+        "in its entry by hand: target = 3; weighted = { version = 2, weight = 0.2 }"
+    )
+    assert path.read_bytes() == before
+
+
+def test_alias_blocks_without_blank_lines_between_them_are_told_apart(tmp_path: Path) -> None:
+    compact = (
+        'name = "dev"\ntarget = "$LATEST"\ndescription = "Development and testing"\n'
+        '[[stages.dev.aliases]]\nname = "dev-b"\ntarget = 1\ndescription = "the second"\n'
+        '[[stages.dev.aliases]]\nname = "dev-c"\ntarget = 2\n'
+    )
+    path = stages_copy(
+        tmp_path, replace=('name = "dev"\ntarget = "$LATEST"\ndescription = "Development and testing"\n', compact)
+    )
+    before = path.read_text()
+    assert pin(path, "dev", [moved("dev-c", "3"), moved("dev-b", "2")]) == ["dev-c", "dev-b"]
+    assert path.read_text() == before.replace('"dev-b"\ntarget = 1', '"dev-b"\ntarget = 2').replace(
+        '"dev-c"\ntarget = 2', '"dev-c"\ntarget = 3'
+    )
