@@ -169,6 +169,7 @@ def test_a_prunes_fallback_put_item_pastes_as_is_and_the_prune_stops_loudly(
     result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply", "--reason", REASON)
     assert result.code == 2
     assert "VERSIONS 3 WERE DELETED BUT THE AUDIT RECORD WAS NOT WRITTEN" in result.err
+    assert "\ndeleted (1 of 1): 3\nnot deleted (0): none\n" in result.err
     assert lab.versions() == ["1", "2", "4"]
     argv = _paste(_printed_command(result.err), tmp_path)
     item = json.loads(argv[argv.index("--item") + 1])

@@ -18,7 +18,7 @@ from botocore.stub import ANY, Stubber
 from release_cli.ops import lambda_reads
 from release_cli.ops.alias_move import MoveOptions, move_alias
 from release_cli.ops.clients import AwsContext
-from release_cli.ops.errors import EXIT_INPUT, EXIT_REFUSED, AuditWriteError, RefusedError
+from release_cli.ops.errors import EXIT_INPUT, EXIT_REFUSED, AuditWriteError, OpsError, RefusedError
 from release_cli.ops.lambda_reads import AliasState, Version
 from release_cli.ops.route_rules import Route
 from release_cli.ops.target import Target
@@ -297,3 +297,51 @@ def test_a_function_whose_stage_tag_cannot_be_read_counts_as_production() -> Non
         decided = decide(ctx, target, alias="live")
     assert decided.production.is_production
     assert "could not be read (AccessDeniedException)" in decided.production.because
+
+
+def test_prune_protects_the_version_each_stack_resource_holds_over_pages() -> None:
+    """moto's stacks here hold no ``AWS::Lambda::Version``: the stubbed ListStackResources answers two
+    pages as CloudFormation would. Versions of this function the stack tracks are protected, each
+    named after its resource; another function's version and other resources are not."""
+    from release_cli.ops.prune_plan import stack_held_versions
+
+    arn = f"arn:aws:lambda:{REGION}:123456789012:function"
+    client = boto3.client("cloudformation", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("cloudformation", client)
+    summary = {"ResourceStatus": "CREATE_COMPLETE", "LastUpdatedTimestamp": "2024-01-01T00:00:00Z"}
+    first = [
+        {**summary, "LogicalResourceId": "FnVersionA", "ResourceType": "AWS::Lambda::Version",
+         "PhysicalResourceId": f"{arn}:fn:4"},
+        {**summary, "LogicalResourceId": "Other", "ResourceType": "AWS::Lambda::Version",
+         "PhysicalResourceId": f"{arn}:other-fn:5"},
+        {**summary, "LogicalResourceId": "Fn", "ResourceType": "AWS::Lambda::Function",
+         "PhysicalResourceId": f"{arn}:fn:6"},
+        {**summary, "LogicalResourceId": "Pending", "ResourceType": "AWS::Lambda::Version"},
+    ]  # fmt: skip
+    second = [{**summary, "LogicalResourceId": "FnVersionB", "ResourceType": "AWS::Lambda::Version",
+               "PhysicalResourceId": f"{arn}:fn:7"}]  # fmt: skip
+    with Stubber(client) as stub:
+        stub.add_response("list_stack_resources", {"StackResourceSummaries": first, "NextToken": "n"},
+                          {"StackName": "version-demo-prod"})  # fmt: skip
+        stub.add_response("list_stack_resources", {"StackResourceSummaries": second},
+                          {"StackName": "version-demo-prod", "NextToken": "n"})  # fmt: skip
+        held = stack_held_versions(ctx, stack="version-demo-prod", function="fn", new_version="9")
+        stub.assert_no_pending_responses()
+    assert held == {
+        "9": "stack version-demo-prod (NewVersion output)",
+        "4": "stack version-demo-prod (FnVersionA)",
+        "7": "stack version-demo-prod (FnVersionB)",
+    }
+
+
+def test_a_stack_that_cannot_be_read_stops_the_prune_and_names_it() -> None:
+    from release_cli.ops.prune_plan import stack_held_versions
+
+    client = boto3.client("cloudformation", region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t")
+    ctx = AwsContext(region=REGION)
+    ctx.use("cloudformation", client)
+    with Stubber(client) as stub, pytest.raises(OpsError) as failed:
+        stub.add_client_error("list_stack_resources", "AccessDenied", "not allowed", 403)
+        stack_held_versions(ctx, stack="version-demo-prod", function="fn", new_version=None)
+    assert "reading the resources of stack version-demo-prod" in str(failed.value)

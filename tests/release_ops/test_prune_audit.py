@@ -6,6 +6,8 @@ never asks: aliased, routed and stack-held versions survive every prune.
 
 from __future__ import annotations
 
+import json
+
 from tests.release_ops.conftest import Lab, new_lab
 
 
@@ -118,3 +120,42 @@ def test_prune_re_reads_aliases_and_skips_a_version_that_became_aliased(lab: Lab
     assert "3" in lab.versions() and "4" not in lab.versions()
     (item,) = lab.audit_items()
     assert item["deletedVersions"]["L"] == [{"S": "4"}]
+
+
+def test_a_plan_of_two_batches_lists_each_batch_then_the_record_so_far(lab: Lab, run_cli) -> None:
+    """Twelve versions to delete: ten DeleteFunctions, the record's PutItem listing those ten, two more,
+    then the same record listing all twelve; the text plan prints each call's request as the --json
+    plan holds it, one canonical (sorted-key) JSON line per call."""
+    for n in range(3, 16):
+        lab.publish(f"v{n}")  # 1, 2 aliased, 15 the newest: 3..14 go
+    plan = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--json")
+    assert plan.code == 0, plan.err
+    calls = plan.json()["calls"]
+    names = [c["call"] for c in calls]
+    assert names == ["lambda.DeleteFunction"] * 10 + ["dynamodb.PutItem"] + ["lambda.DeleteFunction"] * 2 + [
+        "dynamodb.PutItem"
+    ]
+    deletes = [c["request"] for c in calls if c["call"] == "lambda.DeleteFunction"]
+    assert deletes == [{"FunctionName": lab.function, "Qualifier": str(n)} for n in range(3, 15)]
+    first, second = (c["request"] for c in calls if c["call"] == "dynamodb.PutItem")
+    listed = [[v["S"] for v in put["Item"]["deletedVersions"]["L"]] for put in (first, second)]
+    assert listed == [[str(n) for n in range(3, 13)], [str(n) for n in range(3, 15)]]
+    for put in (first, second):  # the same record, created or replaced, never another one
+        assert put["TableName"] == lab.table
+        assert put["ConditionExpression"] == "attribute_not_exists(PK) OR recordId = :id"
+        assert put["ExpressionAttributeValues"] == {":id": put["Item"]["recordId"]}
+    assert first["Item"]["SK"] == second["Item"]["SK"]
+
+    text = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack")
+    assert text.code == 0, text.err
+    block = text.out.split("plan: with --apply these calls would be made, in this order (nothing was changed):\n")[1]
+    lines = block.split("\n\n")[0].splitlines()
+    assert [line.strip() for line in lines[0::2]] == names
+    printed = [json.loads(line) for line in lines[1::2]]
+    assert all(line == "    " + json.dumps(json.loads(line), sort_keys=True) for line in lines[1::2])
+    assert [p for p in printed if "Qualifier" in p] == deletes
+    assert [p["Item"]["deletedVersions"] for p in printed if "Item" in p] == [
+        put["Item"]["deletedVersions"] for put in (first, second)
+    ]
+    assert text.out.rstrip().endswith("nothing was deleted; add --apply to delete these")
+    assert len(lab.versions()) == 15 and lab.audit_items() == []
