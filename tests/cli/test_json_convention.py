@@ -28,7 +28,7 @@ from service_model import naming
 from tests.cli.harness import run_release
 from tests.cli.json_shape import documented_shape, shape_text
 from tests.conftest import ROOT, Synthesized
-from tests.release_ops.conftest import REGION, Lab
+from tests.release_ops.conftest import REGION, Lab, create_pk_sk_table
 from tests.release_ops.test_smoke_invoke import FUNCTION, recorded, stubbed_context
 
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
@@ -83,15 +83,7 @@ def invoke_answer(version: str = "2") -> dict[str, Any]:
 
 def orders_table(lab: Lab) -> str:
     name = f"orders-{lab.table}"
-    lab.ddb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "PK", "AttributeType": "S"},
-            {"AttributeName": "SK", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_pk_sk_table(lab.ddb, name)
     return name
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import uuid
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +39,30 @@ def code_zip(marker: str) -> bytes:
         entry = zipfile.ZipInfo("handler.py", date_time=(2024, 1, 1, 0, 0, 0))
         archive.writestr(entry, f"VERSION = {marker!r}\ndef handler(event, context):\n    return {{}}\n")
     return buffer.getvalue()
+
+
+def create_pk_sk_table(client: Any, name: str) -> None:
+    """A table keyed as the stack keys the audit and orders tables: PK and SK, both strings."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "PK", "AttributeType": "S"},
+            {"AttributeName": "SK", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def events_folder(tmp_path: Path, names: Sequence[str]) -> Path:
+    """``tmp_path/events`` holding the project's test events ``names`` (a smoke run reads a folder)."""
+    from service_model.project import project_root
+
+    folder = tmp_path / "events"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(project_root() / "test_events" / f"{name}.json", folder)
+    return folder
 
 
 @dataclass
@@ -92,15 +119,7 @@ def new_lab(prefix: str = "fn") -> Lab:
         FunctionName=lab.function, Runtime="python3.13", Role=role, Handler="handler.handler",
         Code={"ZipFile": code_zip("initial")},
     )  # fmt: skip
-    clients["dynamodb"].create_table(
-        TableName=lab.table,
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "PK", "AttributeType": "S"},
-            {"AttributeName": "SK", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_pk_sk_table(clients["dynamodb"], lab.table)
     return lab
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,7 @@ from botocore.response import StreamingBody
 
 from release_cli.commands import invoke as invoke_command
 from release_cli.commands import smoke as smoke_command
-from service_model.project import project_root
-from tests.release_ops.conftest import Lab
+from tests.release_ops.conftest import Lab, events_folder
 from tests.release_ops.test_smoke_invoke import EVENTS, FUNCTION, recorded, stubbed_context
 
 NOT_RUN = "did not run the function"
@@ -35,11 +33,7 @@ NOT_RUN = "did not run the function"
 @pytest.fixture
 def events_dir(tmp_path: Path) -> Path:
     """The events test_smoke_invoke's recorded answers fit (two production-safe, one not)."""
-    folder = tmp_path / "events"
-    folder.mkdir()
-    for name in EVENTS:
-        shutil.copy(project_root() / "test_events" / f"{name}.json", folder)
-    return folder
+    return events_folder(tmp_path, EVENTS)
 
 
 def said_once(result: Any, text: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,7 @@ from release_cli.commands import invoke as invoke_command
 from release_cli.commands import smoke as smoke_command
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.split_stats import observed_split, wilson_interval
-from service_model.project import project_root
-from tests.release_ops.conftest import REGION
+from tests.release_ops.conftest import REGION, events_folder
 
 FUNCTION = "prod-VersionedOrderAPI"
 EVENTS = ("GetOrderStatusUnknown", "UnknownAction", "CreateOrderEmptyItems")  # the last is not production-safe
@@ -37,11 +35,7 @@ RESPONSES = {
 
 @pytest.fixture
 def events_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "events"
-    folder.mkdir()
-    for name in EVENTS:
-        shutil.copy(project_root() / "test_events" / f"{name}.json", folder)
-    return folder
+    return events_folder(tmp_path, EVENTS)
 
 
 def recorded(event: str, version: str, *, status: int | None = None, error: str = "") -> dict[str, Any]:

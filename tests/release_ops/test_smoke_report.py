@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,8 @@ from release_cli.ops.lambda_reads import AliasState
 from release_cli.ops.smoke_run import run_smoke
 from release_cli.ops.split_stats import VersionShare, observed_split, wilson_interval
 from service_model.input_files import InputFileError
-from service_model.project import project_root
 from service_model.test_events import load_events
-from tests.release_ops.conftest import REGION
+from tests.release_ops.conftest import REGION, events_folder
 from tests.release_ops.test_smoke_invoke import FUNCTION, recorded, stubbed_context
 
 SAFE_EVENTS = ("GetOrderStatusUnknown", "UnknownAction")
@@ -133,11 +131,7 @@ def test_the_endpoints_words_are_cut_to_one_short_line(monkeypatch: pytest.Monke
 
 @pytest.fixture
 def safe_events(tmp_path: Path) -> Path:
-    folder = tmp_path / "events"
-    folder.mkdir()
-    for name in SAFE_EVENTS:
-        shutil.copy(project_root() / "test_events" / f"{name}.json", folder)
-    return folder
+    return events_folder(tmp_path, SAFE_EVENTS)
 
 
 def test_the_smoke_json_document_field_by_field(
