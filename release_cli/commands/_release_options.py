@@ -3,22 +3,20 @@
 * ``add_target``: ``--stage`` (the stack's outputs name the function and audit table),
   ``--function`` and ``--audit-table`` (name them explicitly);
 * ``add_change``: ``--dry-run``, ``--reason``, ``--yes``; ``add_alias_move`` adds ``--stop-deployment``;
-* ``add_json``; ``context_for`` (boto3 session from ``--region``/``--profile``), ``target_for``;
-* ``guarded``: runs a command body and turns ``OpsError`` into its message and exit code.
+* ``add_json``; ``context_for`` (boto3 session from ``--region``/``--profile``), ``target_for``.
+
+Errors need no wrapper here: ``release_cli.cli.main`` reports every ``OpsError`` (and a bad test
+event) with its exit code, in JSON mode too (``release_cli.error_report``).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from release_cli.commands._options import add_stage, aws_region
-from release_cli.error_report import report_error
 from release_cli.ops.alias_move import MoveOptions
 from release_cli.ops.clients import AwsContext
-from release_cli.ops.errors import OpsError
 from release_cli.ops.target import Target, resolve_target
-from service_model.test_events import TestEventError
 
 
 def add_target(parser: argparse.ArgumentParser) -> None:
@@ -66,20 +64,3 @@ def target_for(ctx: AwsContext, args: argparse.Namespace) -> Target:
     return resolve_target(
         ctx, stage=args.stage, function=getattr(args, "function", None), audit_table=getattr(args, "audit_table", None)
     )
-
-
-def guarded(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """``body`` with ``OpsError`` and bad test events reported as ``release_cli.error_report`` says."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return body(args)
-        except OpsError as err:
-            return report_error(args, str(err), err.exit_code)
-        except TestEventError as err:
-            return report_error(
-                args, f"{err} (fix the event file; release local checks them offline)", OpsError.exit_code
-            )
-
-    run.__doc__ = body.__doc__
-    return run

@@ -15,7 +15,7 @@ import argparse
 from typing import Any
 
 from release_cli.commands._options import command_parser
-from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.audit_log import read_trail
 from release_cli.ops.errors import EXIT_OK, OpsError
 from release_cli.ops.lambda_reads import AliasState
@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--prunes", action="store_true", help="list the prunes (deleted versions) instead")
     parser.add_argument("--limit", type=int, default=50, help="at most this many records")
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

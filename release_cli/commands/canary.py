@@ -26,7 +26,6 @@ from release_cli.commands._release_options import (
     add_json,
     add_target,
     context_for,
-    guarded,
     move_options,
     target_for,
 )
@@ -52,7 +51,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--clear", action="store_true", help="remove the weighted route (all traffic to the primary)")
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ import json
 from typing import Any
 
 from release_cli.commands._options import command_parser
-from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.confirm import AN_INVOKE, confirm
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.invoker import invoke
@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
     where.add_argument("--qualifier", help="invoke this version (or $LATEST)")
     parser.add_argument("--yes", action="store_true", help="do not ask before a risky event against a production stage")
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,7 +23,6 @@ from release_cli.commands._release_options import (
     add_json,
     add_target,
     context_for,
-    guarded,
     move_options,
     target_for,
 )
@@ -51,7 +50,7 @@ def register(subparsers: Any) -> None:
         "--from-stage", choices=STAGE_NAMES, help="stage of --from-alias when it is another stage's function"
     )
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

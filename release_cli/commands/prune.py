@@ -26,12 +26,12 @@ after deleting), 130/143 stopped by SIGINT/SIGTERM (what was deleted is recorded
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from release_cli.commands._options import command_parser
-from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops import audit_log, prune_run
+from release_cli.ops.alias_move import print_calls
 from release_cli.ops.audit_log import AuditRecord
 from release_cli.ops.caller import caller_arn
 from release_cli.ops.clients import AwsContext
@@ -43,6 +43,8 @@ from release_cli.ops.prune_plan import PrunePlan, plan_prune, stack_held_version
 from release_cli.ops.prune_run import PruneProgress
 from release_cli.ops.target import Target
 from release_cli.version import project_version
+
+PLAN_HEADING = "\nplan: with --apply these calls would be made, in this order (nothing was changed):"
 
 
 def register(subparsers: Any) -> None:
@@ -63,7 +65,7 @@ def register(subparsers: Any) -> None:
         "--yes", action="store_true", help="do not ask for confirmation (needed for prod without a terminal)"
     )
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -177,13 +179,5 @@ def _report(
     if record:
         print(f"\naudit record {record.sk} in {target.audit_table}: {', '.join(record.deleted_versions)}")
     if plan.delete and not applied:
-        _print_calls(calls)
+        print_calls(calls, heading=PLAN_HEADING)  # time and record id aside, as --apply would send them
         print("\nnothing was deleted; add --apply to delete these")
-
-
-def _print_calls(calls: list[dict[str, Any]]) -> None:
-    """The plan's calls, one per block, exactly as ``--apply`` would send them (time and record id aside)."""
-    print("\nplan: with --apply these calls would be made, in this order (nothing was changed):")
-    for call in calls:
-        print(f"  {call['call']}")
-        print("    " + json.dumps(call["request"], sort_keys=True))

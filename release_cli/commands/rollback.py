@@ -27,7 +27,6 @@ from release_cli.commands._release_options import (
     add_json,
     add_target,
     context_for,
-    guarded,
     move_options,
     target_for,
 )
@@ -54,7 +53,7 @@ def register(subparsers: Any) -> None:
         "--to", help="the version to move to (default: undo the newest move not undone yet, from the audit trail)"
     )
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

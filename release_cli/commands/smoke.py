@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from release_cli.commands._options import command_parser
-from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.junit_report import Case, prepare_report_path, write_junit
 from release_cli.ops.lambda_reads import get_alias
@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report here")
     parser.add_argument("--events-dir", type=Path, default=events_dir(), help="folder of event files")
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from release_cli.commands._options import command_parser
-from release_cli.commands._release_options import add_json, add_target, context_for, guarded, target_for
+from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.output import human_bytes, print_json, table
 from release_cli.ops.stages_pin import pin
@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--stages-file", type=Path, help="stages file to compare with (default: the project's)")
     add_json(parser)
-    parser.set_defaults(func=guarded(run))
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -189,9 +189,12 @@ def _unaudited_message(table: str, record: AuditRecord, err: Exception) -> str:
     )
 
 
-def print_calls(calls: list[dict[str, Any]]) -> None:
-    """A dry run's plan, one call per block, exactly as it would be sent."""
-    print("dry run: these calls would be made, in this order (nothing was changed):", file=sys.stdout)
+DRY_RUN_HEADING = "dry run: these calls would be made, in this order (nothing was changed):"
+
+
+def print_calls(calls: list[dict[str, Any]], *, heading: str = DRY_RUN_HEADING) -> None:
+    """A plan (a move's dry run, a prune without --apply), one call per block, exactly as it would be sent."""
+    print(heading, file=sys.stdout)
     for call in calls:
         print(f"  {call['call']}", file=sys.stdout)
         print("    " + json.dumps(call["request"], sort_keys=True), file=sys.stdout)
