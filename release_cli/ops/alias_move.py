@@ -8,12 +8,16 @@
 4. ``--dry-run`` prints the exact calls and stops; production asks for confirmation (``confirm``);
 5. ``UpdateAlias`` with the ``RevisionId`` read in step 1: a concurrent change fails, nothing moves;
 6. one audit record; if that write fails after the move, ``AuditWriteError`` says so loudly, with an
-   ``aws dynamodb put-item`` that records it by hand (shell-quoted: any ``--reason`` pastes as is).
+   ``aws dynamodb put-item`` that records it by hand (shell-quoted: any ``--reason`` pastes as is);
+7. SIGINT and SIGTERM wait while steps 5 and 6 run (``interrupts.SignalGuard``): a sent UpdateAlias
+   is a change that happened, so its record is written before the signal is honoured, and the
+   command says the signal came. Before step 5 a signal stops the command with nothing changed.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ from release_cli.ops.caller import caller_arn
 from release_cli.ops.clients import AwsContext, aws_call, error_code
 from release_cli.ops.confirm import confirm
 from release_cli.ops.errors import AuditWriteError, RefusedError
+from release_cli.ops.interrupts import SignalGuard
 from release_cli.ops.lambda_reads import AliasState, Version, alias_from_api, get_alias, list_versions
 from release_cli.ops.route_rules import Route, check_recordable, check_route
 from release_cli.ops.target import Target
@@ -143,14 +148,22 @@ def move_alias(
         record = _with(
             record, from_version=before.version, from_weights=dict(before.weights), revision_before=before.revision_id
         )
-    after = _update_alias(ctx, update)
-    result.changed = True
-    record = _with(record, revision_after=after.revision_id)
-    result.record = record
-    try:
-        audit_log.write_record(ctx, table, record)
-    except Exception as err:  # any failure here is reported loudly, never swallowed
-        raise AuditWriteError(_unaudited_message(table, record, err)) from None
+    with SignalGuard() as guard:
+        guard.hold()  # 7. from here a signal waits: the move and its record happen together or not at all
+        after = _update_alias(ctx, update)
+        result.changed = True
+        record = _with(record, revision_after=after.revision_id)
+        result.record = record
+        try:
+            audit_log.write_record(ctx, table, record)
+        except Exception as err:  # any failure here is reported loudly, never swallowed
+            raise AuditWriteError(_unaudited_message(table, record, err)) from None
+    for signum in dict.fromkeys(guard.held):
+        print(
+            f"{signal.Signals(signum).name} arrived during the move: the alias had been sent its change, so the "
+            "move and its audit record were finished first",
+            file=sys.stderr,
+        )
     return result
 
 
