@@ -30,6 +30,7 @@ from service_model.test_events import TestEventError
 
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a Unix tool killed by SIGPIPE reports
+EXIT_INTERRUPTED = 128 + 2  # and by SIGINT
 
 
 def command_modules() -> list[str]:
@@ -81,9 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:  # a file problem no command anticipated: still a named path, still bad input
         where = f"{err.filename}: " if err.filename else ""
         return report_error(args, f"{where}{describe_os_error(err)}", EXIT_USAGE)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt:  # a change in flight reports itself (prune, a move holds the signal)
+        return report_error(args, "interrupted (Ctrl-C)", EXIT_INTERRUPTED)
 
 
 def _silence_stdout() -> None:

@@ -115,3 +115,13 @@ def test_a_closed_pipe_exits_quietly_with_sigpipes_status(
     _command_raising(monkeypatch, BrokenPipeError())
     assert cli.main(["audit", "--alias", "prod"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_ctrl_c_is_exit_130_with_an_error_document_in_json_mode(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _command_raising(monkeypatch, KeyboardInterrupt())
+    assert cli.main(["audit", "--alias", "prod", "--json"]) == 130
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: interrupted")
+    assert json.loads(captured.out)["error"]["exitCode"] == 130
