@@ -29,26 +29,23 @@ def executed_version_search(function_name: str, alias_name: str, metric: str, st
 
 
 class CanaryDashboard(Construct):
-    """One dashboard, a row per alias: invocations, errors and p99 duration by executed version.
+    """One dashboard, a row per alias of each function: invocations, errors and p99 duration by
+    executed version. A service of several functions gets one section per function
+    (``add_function``), so a release of them all is watched in one place.
 
-    Keyword-only props: dashboard_name, function_name (static name, used in the search expressions),
-    alias_names, period_minutes (default 1). Exposes ``dashboard``.
+    Keyword-only props: dashboard_name, period_minutes (default 1). Exposes ``dashboard``.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        dashboard_name: str,
-        function_name: str,
-        alias_names: list[str],
-        period_minutes: int = 1,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, dashboard_name: str, period_minutes: int = 1) -> None:
         super().__init__(scope, construct_id)
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=dashboard_name)
-        period = Duration.minutes(period_minutes)
-        period_s = period_minutes * 60
+        self._period_minutes = period_minutes
+
+    def add_function(self, function_name: str, alias_names: list[str]) -> None:
+        """A heading and one row per alias of ``function_name`` (its static name, used in the searches)."""
+        period = Duration.minutes(self._period_minutes)
+        period_s = self._period_minutes * 60
+        self.dashboard.add_widgets(cloudwatch.TextWidget(markdown=f"## {function_name}", width=24, height=1))
         for alias_name in alias_names:
             row = [
                 cloudwatch.GraphWidget(

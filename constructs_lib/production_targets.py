@@ -8,7 +8,8 @@ will see them:
 
 * every ``AWS::Lambda::Alias`` of the function: ``FunctionVersion`` (and any routed version) is not
   ``$LATEST``;
-* every ``AWS::ApiGatewayV2::Integration`` and ``AWS::Lambda::Permission`` that refers to the
+* every ``AWS::ApiGatewayV2::Integration``, ``AWS::Lambda::Permission``,
+  ``AWS::Lambda::EventSourceMapping`` and ``AWS::Events::Rule`` target that refers to the
   function refers to it only through such an alias (a ``Ref`` to the alias, whose value is its ARN),
   never the function itself (``Ref``/``Fn::GetAtt``, its name or ARN), ``$LATEST`` or a bare version.
 
@@ -23,6 +24,7 @@ from typing import Any
 import jsii
 from aws_cdk import Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from constructs import IConstruct, IValidation
 
@@ -42,22 +44,19 @@ def production_target_problems(stack: Stack, function: lambda_.Function) -> list
                 problems.append(f"{node.node.path}: alias {node.name} of the function runs $LATEST")
     latest_aliases = {logical_id for logical_id, alias in aliases.items() if _runs_latest(stack, alias)}
     for node in stack.node.find_all():
-        if isinstance(node, apigwv2.CfnIntegration):
-            value, kind = node.integration_uri, "API integration"
-        elif isinstance(node, lambda_.CfnPermission):
-            value, kind = node.function_name, "permission"
-        else:
-            continue
-        resolved = stack.resolve(value)
-        text = json.dumps(resolved)
-        refs_function = function_id in text or (name is not None and _names(text, name))
-        alias_id = resolved.get("Ref") if isinstance(resolved, dict) else None
-        if alias_id in aliases:
-            if alias_id in latest_aliases:
-                alias_name = aliases[alias_id].name
-                problems.append(f"{node.node.path}: {kind} goes through alias {alias_name}, which runs $LATEST")
-        elif refs_function:
-            problems.append(f"{node.node.path}: {kind} targets the function itself ({text}), not a version's alias")
+        for value, kind in _ways_in(node):
+            resolved = stack.resolve(value)
+            text = json.dumps(resolved)
+            refs_function = function_id in text or (name is not None and _names(text, name))
+            alias_id = resolved.get("Ref") if isinstance(resolved, dict) else None
+            if alias_id in aliases:
+                if alias_id in latest_aliases:
+                    alias_name = aliases[alias_id].name
+                    problems.append(f"{node.node.path}: {kind} goes through alias {alias_name}, which runs $LATEST")
+            elif refs_function:
+                problems.append(
+                    f"{node.node.path}: {kind} targets the function itself ({text}), not a version's alias"
+                )
     return [
         f"{problem} (a production stage: every alias, API integration and permission must target an alias on a "
         "published version, never $LATEST or the unqualified function)"
@@ -75,6 +74,21 @@ class ProductionTargetsCheck:
 
     def validate(self) -> list[str]:
         return production_target_problems(self._stack, self._function)
+
+
+def _ways_in(node: IConstruct) -> list[tuple[Any, str]]:
+    """The values by which ``node`` (an integration, permission, mapping or rule) names a function."""
+    if isinstance(node, apigwv2.CfnIntegration):
+        return [(node.integration_uri, "API integration")]
+    if isinstance(node, lambda_.CfnPermission):
+        return [(node.function_name, "permission")]
+    if isinstance(node, lambda_.CfnEventSourceMapping):
+        return [(node.function_name, "event source mapping")]
+    if isinstance(node, events.CfnRule):
+        stack = Stack.of(node)
+        targets = stack.resolve(node.targets) or []
+        return [(t.get("arn", t.get("Arn")), "schedule target") for t in targets if isinstance(t, dict)]
+    return []
 
 
 def _runs_latest(stack: Stack, alias: lambda_.CfnAlias) -> bool:

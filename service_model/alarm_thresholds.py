@@ -17,3 +17,5 @@ class AlarmThresholds:
     p99_duration_ms: int = 3000
     period_minutes: int = 1
     evaluation_periods: int = 1
+    iterator_age_ms: int = 60_000
+    """A stream consumer's alarm: records waited this long on the stream (used only by table-stream triggers)."""

@@ -38,6 +38,8 @@ percents). Every such weight is stored exactly as a DynamoDB number, so the audi
 always holds the weight that was set; a finer one (``1e-300`` underflows DynamoDB, ``1e-131`` too:
 its numbers stop at 1E-130) would move the alias and then fail the record."""
 
+MAX_PROVISIONED = 10_000
+"""An upper bound for typos only: the real limit is the account's unreserved concurrency in the Region."""
 _ALIAS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _MAX_ROLLOUT_MINUTES = 2880  # CodeDeploy's longest time-based interval (two days).
 
@@ -105,6 +107,9 @@ class AliasSpec:
     description: str = ""
     weighted: WeightedRoute | None = None
     rollout: RolloutSpec | None = None
+    provisioned_concurrency: int = 0
+    """Execution environments kept initialized for the alias's version (0: none). The seed's table:
+    provisioned concurrency is set per version, through an alias."""
 
     def validate(self) -> None:
         """Raise ``AliasSpecError`` naming the first property AWS or CDK would refuse."""
@@ -117,6 +122,11 @@ class AliasSpec:
         if not isinstance(self.description, str):
             raise AliasSpecError(f"description: must be a string, got {type(self.description).__name__}")
         validate_target(self.target, "target")
+        if not _is_int(self.provisioned_concurrency) or not 0 <= self.provisioned_concurrency <= MAX_PROVISIONED:
+            raise AliasSpecError(
+                f"provisioned_concurrency: must be a whole number from 0 (none) to {MAX_PROVISIONED}, "
+                f"got {self.provisioned_concurrency!r}"
+            )
         if self.weighted is not None:
             self._validate_weighted(self.weighted)
         if self.rollout is not None:

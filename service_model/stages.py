@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,21 @@ from service_model.alias_spec import (
     validate_aliases,
     validate_production_alias,
 )
+from service_model.functions import (
+    FUNCTION_KEYS,
+    STAGE_FUNCTION_KEYS,
+    FunctionConfig,
+    FunctionSpecError,
+    check_identity,
+    pascal_case,
+    check_key,
+    check_name_length,
+    parse_permissions,
+)
 from service_model.input_files import read_text
-from service_model.naming import MAX_FUNCTION_NAME, PROJECT, hook_function_name, stack_name
+from service_model.naming import FUNCTION_BASENAME, MAX_FUNCTION_NAME, PROJECT, hook_function_name, stack_name
 from service_model.project import project_root
+from service_model.triggers import HttpTrigger, TriggerError, parse_trigger
 
 STAGES_FILENAME = "stages.toml"
 STAGE_NAMES = ("dev", "staging", "prod")
@@ -43,6 +55,22 @@ LOG_RETENTION_NAMES = {
     3653: "TEN_YEARS",
 }  # fmt: skip
 LOG_RETENTION_DAYS = tuple(LOG_RETENTION_NAMES)
+
+SEED_FUNCTIONS: dict[str, dict[str, Any]] = {
+    "order-api": {
+        "code": "order_api",
+        "name": FUNCTION_BASENAME,
+        "events": "test_events",
+        "trigger": {"type": "http"},
+        "construct_id": "Default",
+        "permissions": {
+            "orders": ["dynamodb:GetItem", "dynamodb:PutItem"],
+            "audit": ["dynamodb:PutItem"],
+            "config": ["dynamodb:BatchGetItem"],
+        },
+    }
+}
+"""The functions of a ``stages.toml`` without a ``[functions]`` table: the seed's one Order API."""
 
 
 __all__ = ["PROJECT", "STAGE_NAMES", "StageConfig", "StageConfigError", "load_stage", "load_stages", "stack_name"]
@@ -80,6 +108,28 @@ class StageConfig:
     region: str | None = None
     regions: tuple[str, ...] = ()
     """Where the delivery pipeline deploys this stage, as one wave (``region`` alone: one place)."""
+    functions: tuple[FunctionConfig, ...] = ()
+    """Every function of the service as this stage runs it, in ``stages.toml`` order. The first is
+    the primary one: ``function_name``, ``aliases`` and ``api_alias`` describe it (the seed's Order API)."""
+
+    @property
+    def primary(self) -> FunctionConfig:
+        if not self.functions:
+            raise StageConfigError(f"stage {self.name!r}: no function is defined")
+        return self.functions[0]
+
+    def function(self, key: str) -> FunctionConfig:
+        """One function by its ``stages.toml`` key; an unknown key lists the valid ones."""
+        for function in self.functions:
+            if function.key == key:
+                return function
+        raise StageConfigError(
+            f"stage {self.name!r}: unknown function {key!r}; functions: {', '.join(f.key for f in self.functions)}"
+        )
+
+    def function_named(self, name: str) -> FunctionConfig | None:
+        """The function whose physical name is ``name`` (``prod-VersionedOrderAPI``), if any."""
+        return next((f for f in self.functions if f.name == name), None)
 
     @property
     def stack_name(self) -> str:
@@ -91,7 +141,8 @@ class StageConfig:
 
     @property
     def function_name(self) -> str:
-        return naming.function_name(self.name)
+        """The primary function's physical name (``<stage>-VersionedOrderAPI`` for the seed's service)."""
+        return self.primary.name if self.functions else naming.function_name(self.name)
 
     @property
     def table_prefix(self) -> str:
@@ -122,9 +173,11 @@ _SCALAR_KEYS: dict[str, type] = {
     "region": str,
     "api_alias": str,
 }
-_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "regions"}
+_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "regions", "functions"}
+_DEFAULTS_KEYS = _STAGE_KEYS - {"functions"}
 REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
-_ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout"}
+_ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout", "provisioned_concurrency"}
+_FUNCTION_SCALARS: dict[str, type] = {"runtime": str, "memory_mb": int, "timeout_seconds": int, "trigger_alias": str}
 _ALARM_KEYS = {f for f in AlarmThresholds.__dataclass_fields__}
 
 
@@ -148,10 +201,11 @@ def load_stage(name: str, path: Path | None = None) -> StageConfig:
 
 def parse_stages(raw: dict[str, Any]) -> dict[str, StageConfig]:
     """Turn the parsed TOML document into validated ``StageConfig`` objects, in STAGE_NAMES order."""
-    unknown = set(raw) - {"defaults", "stages"}
+    unknown = set(raw) - {"defaults", "stages", "functions"}
     if unknown:
-        raise StageConfigError(f"unknown top-level key(s) {sorted(unknown)}; allowed: defaults, stages")
+        raise StageConfigError(f"unknown top-level key(s) {sorted(unknown)}; allowed: defaults, functions, stages")
     defaults = _expect_table("defaults", raw.get("defaults", {}))
+    functions = _parse_function_tables(raw.get("functions", SEED_FUNCTIONS))
     stages = _expect_table("stages", raw.get("stages", {}))
     if not stages:
         raise StageConfigError("stages: no stage is defined")
@@ -159,18 +213,45 @@ def parse_stages(raw: dict[str, Any]) -> dict[str, StageConfig]:
         if name not in STAGE_NAMES:
             raise StageConfigError(f"stages.{name}: unknown stage; allowed: {', '.join(STAGE_NAMES)}")
         _expect_table(f"stages.{name}", settings)
-    return {name: parse_stage(name, defaults, stages[name]) for name in STAGE_NAMES if name in stages}
+    return {name: parse_stage(name, defaults, stages[name], functions) for name in STAGE_NAMES if name in stages}
 
 
-def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -> StageConfig:
-    """Merge ``defaults`` with one stage's settings and validate every value."""
+def _parse_function_tables(raw: Any) -> dict[str, dict[str, Any]]:
+    """``[functions.<key>]`` tables: keys, identity and unknown keys checked once, before any stage."""
+    tables = _expect_table("functions", raw)
+    if not tables:
+        raise StageConfigError("functions: no function is defined (or leave the table out for the seed's Order API)")
+    try:
+        for key, table in tables.items():
+            check_key(key)
+            where = f"functions.{key}"
+            _expect_table(where, table)
+            unknown = set(table) - FUNCTION_KEYS
+            if unknown:
+                raise StageConfigError(
+                    f"{where}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(FUNCTION_KEYS))}"
+                )
+            check_identity(where, table)
+        names = [table["name"] for table in tables.values()]
+        if len(set(names)) != len(names):
+            raise StageConfigError(f"functions: two functions share a name: {names}")
+        ids = [table.get("construct_id", pascal_case(key)) for key, table in tables.items()]
+        if len(set(ids)) != len(ids):
+            raise StageConfigError(f"functions: two functions share a construct_id {ids} (their resources would collide)")
+    except FunctionSpecError as err:
+        raise StageConfigError(str(err)) from None
+    return tables
+
+
+def parse_stage(
+    name: str, defaults: dict[str, Any], settings: dict[str, Any], functions: dict[str, dict[str, Any]] | None = None
+) -> StageConfig:
+    """Merge ``defaults`` with one stage's settings and validate every value, then each function's."""
     where = f"stage {name!r}"
-    for source, label in ((defaults, "defaults"), (settings, where)):
-        unknown = set(source) - _STAGE_KEYS
+    for source, label, allowed in ((defaults, "defaults", _DEFAULTS_KEYS), (settings, where, _STAGE_KEYS)):
+        unknown = set(source) - allowed
         if unknown:
-            raise StageConfigError(
-                f"{label}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(_STAGE_KEYS))}"
-            )
+            raise StageConfigError(f"{label}: unknown key(s) {sorted(unknown)}; allowed: {', '.join(sorted(allowed))}")
     merged = {**defaults, **settings}
     merged["alarms"] = {
         **_expect_table("defaults.alarms", defaults.get("alarms", {})),
@@ -205,7 +286,85 @@ def parse_stage(name: str, defaults: dict[str, Any], settings: dict[str, Any]) -
         **{k: merged[k] for k in _SCALAR_KEYS if k in merged and k != "api_alias"},
     )
     _check_ranges(where, config)
-    return config
+    stage_functions = _expect_table(f"{where}: functions", settings.get("functions", {}))
+    unknown_functions = set(stage_functions) - set(functions or SEED_FUNCTIONS)
+    if unknown_functions:
+        raise StageConfigError(
+            f"{where}: functions.{sorted(unknown_functions)[0]}: no such function; "
+            f"functions: {', '.join(functions or SEED_FUNCTIONS)}"
+        )
+    built = tuple(
+        _parse_function(config, merged, key, table, stage_functions.get(key, {}))
+        for key, table in (functions or SEED_FUNCTIONS).items()
+    )
+    return replace(config, functions=built, aliases=built[0].aliases, api_alias=built[0].trigger_alias)
+
+
+def _parse_function(
+    config: StageConfig, stage: dict[str, Any], key: str, table: dict[str, Any], override: Any
+) -> FunctionConfig:
+    """One function as stage ``config`` runs it: stage settings < ``[functions.key]`` < the stage's override."""
+    where = f"stage {config.name!r}: function {key!r}"
+    override = _expect_table(f"stage {config.name!r}: functions.{key}", override)
+    unknown = set(override) - STAGE_FUNCTION_KEYS
+    if unknown:
+        raise StageConfigError(
+            f"{where}: unknown key(s) {sorted(unknown)} in stages.{config.name}.functions.{key}; "
+            f"allowed: {', '.join(sorted(STAGE_FUNCTION_KEYS))}"
+        )
+    merged = {**{k: stage[k] for k in ("runtime", "memory_mb", "timeout_seconds") if k in stage}, **table, **override}
+    for scalar, kind in _FUNCTION_SCALARS.items():
+        if scalar in merged:
+            _expect_type(where, scalar, merged[scalar], kind)
+    alarms = {
+        **stage["alarms"],
+        **_expect_table(f"{where}: alarms", table.get("alarms", {})),
+        **_expect_table(f"{where}: alarms", override.get("alarms", {})),
+    }
+    aliases = config.aliases
+    own_aliases = override.get("aliases", table.get("aliases"))
+    if own_aliases is not None:
+        if not isinstance(own_aliases, list):
+            raise StageConfigError(f"{where}: aliases must be a list of {{ name, target, ... }} tables")
+        aliases = tuple(_parse_alias(where, i, a) for i, a in enumerate(own_aliases))
+        try:
+            validate_aliases(list(aliases))
+        except AliasSpecError as err:
+            raise StageConfigError(f"{where}: {err}") from None
+        if config.production:
+            _check_production_aliases(where, aliases)
+    try:
+        trigger = parse_trigger(table.get("trigger"))
+        permissions = parse_permissions(where, table.get("permissions"))
+        check_name_length(where, config.name, table["name"])
+    except (TriggerError, FunctionSpecError) as err:
+        raise StageConfigError(f"{where}: {err}") from None
+    default_alias = config.api_alias if isinstance(trigger, HttpTrigger) and "api_alias" in stage else aliases[0].name
+    trigger_alias = merged.get("trigger_alias", default_alias)
+    if trigger_alias not in {a.name for a in aliases}:
+        raise StageConfigError(
+            f"{where}: trigger_alias {trigger_alias!r} is not one of its aliases ({', '.join(a.name for a in aliases)})"
+        )
+    function = FunctionConfig(
+        key=key,
+        stage=config.name,
+        basename=table["name"],
+        code=table["code"],
+        trigger=trigger,
+        aliases=aliases,
+        trigger_alias=trigger_alias,
+        events=table.get("events", ""),
+        handler=table.get("handler", "handler.lambda_handler"),
+        description=table.get("description", ""),
+        permissions=permissions,
+        construct_id=table.get("construct_id", pascal_case(key)),
+        runtime=merged.get("runtime", config.runtime),
+        memory_mb=merged.get("memory_mb", config.memory_mb),
+        timeout_seconds=merged.get("timeout_seconds", config.timeout_seconds),
+        alarms=_parse_alarms(where, alarms),
+    )
+    _check_function_ranges(where, function)
+    return function
 
 
 def _check_production_aliases(where: str, aliases: tuple[AliasSpec, ...]) -> None:
@@ -239,6 +398,7 @@ def _parse_alias(where: str, index: int, raw: Any) -> AliasSpec:
         description=raw.get("description", ""),
         weighted=weighted,
         rollout=_parse_rollout(where, prop, raw.get("rollout")),
+        provisioned_concurrency=raw.get("provisioned_concurrency", 0),
     )
 
 
@@ -279,28 +439,47 @@ def _parse_alarms(where: str, raw: dict[str, Any]) -> AlarmThresholds:
     return AlarmThresholds(**raw)
 
 
-def _check_ranges(where: str, config: StageConfig) -> None:
-    if config.runtime not in RUNTIMES:
-        raise StageConfigError(f"{where}: runtime {config.runtime!r} is not supported; allowed: {', '.join(RUNTIMES)}")
-    if not 128 <= config.memory_mb <= 10240:
-        raise StageConfigError(f"{where}: memory_mb must be from 128 to 10240, got {config.memory_mb}")
-    if not MIN_TIMEOUT_SECONDS <= config.timeout_seconds <= 900:
+def _check_sizing(where: str, sized: StageConfig | FunctionConfig) -> None:
+    if sized.runtime not in RUNTIMES:
+        raise StageConfigError(f"{where}: runtime {sized.runtime!r} is not supported; allowed: {', '.join(RUNTIMES)}")
+    if not 128 <= sized.memory_mb <= 10240:
+        raise StageConfigError(f"{where}: memory_mb must be from 128 to 10240, got {sized.memory_mb}")
+    if not MIN_TIMEOUT_SECONDS <= sized.timeout_seconds <= 900:
         raise StageConfigError(
             f"{where}: timeout_seconds must be from {MIN_TIMEOUT_SECONDS} to 900 (the Order API starts no "
-            f"DynamoDB call with less than 4.5 s left), got {config.timeout_seconds}"
+            f"DynamoDB call with less than 4.5 s left), got {sized.timeout_seconds}"
         )
-    if config.log_retention_days not in LOG_RETENTION_DAYS:
-        raise StageConfigError(
-            f"{where}: log_retention_days {config.log_retention_days} is not a CloudWatch Logs retention; "
-            f"allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
-        )
-    for alias in config.aliases:
-        hook = hook_function_name(config.function_name, alias.name)
+
+
+def _check_hook_names(where: str, function_name: str, aliases: tuple[AliasSpec, ...]) -> None:
+    for alias in aliases:
+        hook = hook_function_name(function_name, alias.name)
         if alias.rollout is not None and len(hook) > MAX_FUNCTION_NAME:
             raise StageConfigError(
                 f"{where}: alias {alias.name!r} is too long for its pre-traffic hook's function name "
                 f"{hook!r} (at most {MAX_FUNCTION_NAME} characters)"
             )
+
+
+def _check_function_ranges(where: str, function: FunctionConfig) -> None:
+    _check_sizing(where, function)
+    _check_hook_names(where, function.name, function.aliases)
+    for alias in function.aliases:
+        if alias.provisioned_concurrency and alias.target == "$LATEST":
+            raise StageConfigError(
+                f"{where}: alias {alias.name!r}: provisioned_concurrency needs a published version; "
+                "Lambda refuses it on an alias of $LATEST"
+            )
+
+
+def _check_ranges(where: str, config: StageConfig) -> None:
+    _check_sizing(where, config)
+    if config.log_retention_days not in LOG_RETENTION_DAYS:
+        raise StageConfigError(
+            f"{where}: log_retention_days {config.log_retention_days} is not a CloudWatch Logs retention; "
+            f"allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    _check_hook_names(where, config.function_name, config.aliases)
     if config.deletion_protection and not config.retain_data:
         raise StageConfigError(
             f"{where}: deletion_protection = true needs retain_data = true "

@@ -26,6 +26,14 @@ SYNCHRONOUS_ONLY = (
     "The function is invoked synchronously (HTTP API, direct invoke, CodeDeploy hook); a dead-letter "
     "queue applies only to asynchronous invocations."
 )
+STREAM_ON_FAILURE = (
+    "The function is invoked by a stream event source mapping, which retries a failed batch and then "
+    "describes it in its own on-failure SQS queue; a function dead-letter queue would never receive it."
+)
+SCHEDULE_DLQ = (
+    "The schedule rule's target carries its own dead-letter queue and retry policy, which is where "
+    "EventBridge puts an invocation it could not deliver."
+)
 NO_PITR = "Point-in-time recovery is a per-stage setting; only prod keeps continuous backups (stages.toml)."
 OLDER_RUNTIME = (
     "The runtime is pinned per stage in stages.toml ({runtime}, as in the seed); upgrading is a reviewed config change."
@@ -38,12 +46,21 @@ def acknowledge_findings(stack: VersionDemoStack, config: StageConfig) -> None:
     Findings a construct makes by design (X-Ray's wildcard, CodeDeploy's managed role, CDK's custom
     resource provider) are acknowledged inside that construct; these are the stack's own choices.
     """
-    acknowledge(stack.api.api, {"AwsSolutions-APIG4": PUBLIC_API})
-    functions = [stack.function.function, *(hook.function for hook in stack.hooks.values())]
-    for function in functions:
-        acknowledge(function, {"Serverless-LambdaDLQ": SYNCHRONOUS_ONLY})
-        if config.runtime != RUNTIMES[-1]:
-            reason = OLDER_RUNTIME.format(runtime=config.runtime)
-            acknowledge(function, {"AwsSolutions-L1": reason, "Serverless-LambdaLatestVersion": reason})
+    for service_function in stack.functions.values():
+        function_config = service_function.config
+        if service_function.api is not None:
+            acknowledge(service_function.api.api, {"AwsSolutions-APIG4": PUBLIC_API})
+        functions = [service_function.function.function, *(hook.function for hook in service_function.hooks.values())]
+        for function in functions:
+            own = function is service_function.function.function
+            if own and service_function.stream is not None:
+                acknowledge(function, {"Serverless-LambdaDLQ": STREAM_ON_FAILURE})
+            elif own and service_function.schedule is not None:
+                acknowledge(function, {"Serverless-LambdaDLQ": SCHEDULE_DLQ})
+            else:
+                acknowledge(function, {"Serverless-LambdaDLQ": SYNCHRONOUS_ONLY})
+            if function_config.runtime != RUNTIMES[-1]:
+                reason = OLDER_RUNTIME.format(runtime=function_config.runtime)
+                acknowledge(function, {"AwsSolutions-L1": reason, "Serverless-LambdaLatestVersion": reason})
     if not config.point_in_time_recovery:
         acknowledge(stack.tables, {"AwsSolutions-DDB3": NO_PITR})

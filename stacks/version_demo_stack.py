@@ -1,69 +1,49 @@
-"""One stage of the version-demo service: tables, versioned function, aliases, rollouts, dashboard, API.
+"""One stage of the version-demo service: its tables, every function of ``stages.toml``, one dashboard.
 
 A thin composition of the constructs in ``constructs_lib``; everything that differs between stages
-comes from a validated ``StageConfig``.
+and functions comes from a validated ``StageConfig`` and its ``FunctionConfig``s.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from constructs_lib.alias_alarms import AliasAlarms
-from constructs_lib.alias_http_api import AliasHttpApi
 from constructs_lib.canary_dashboard import CanaryDashboard
-from constructs_lib.console_test_events import ConsoleTestEvents
-from constructs_lib.gradual_rollout import GradualRollout
-from constructs_lib.pre_traffic_hook import PreTrafficHook
-from constructs_lib.production_targets import ProductionTargetsCheck
+from constructs_lib.service_function import ServiceFunction
 from constructs_lib.service_tables import ServiceTables
-from constructs_lib.stage_alias import StageAlias
-from constructs_lib.versioned_function import VersionedFunction
-from service_model.alias_spec import AliasSpec
+from service_model.functions import FunctionConfig
 from service_model.naming import PROJECT
-from service_model.stages import LOG_RETENTION_NAMES, StageConfig
-from service_model.test_events import console_schema_content, events_for_hook, load_events
+from service_model.project import project_root
+from service_model.stages import LOG_RETENTION_NAMES, StageConfig, StageConfigError
+from service_model.test_events import load_events
+from service_model.triggers import TableStreamTrigger
 
-LAMBDA_SRC = Path(__file__).resolve().parent.parent / "lambda_src"
-ORDER_API_CODE = LAMBDA_SRC / "order_api"
-PRE_TRAFFIC_HOOK_CODE = LAMBDA_SRC / "pre_traffic_hook"
-
-# Least privilege, exactly what lambda_src/order_api calls: an order, its idempotency record and its
-# audit record are written in one TransactWriteItems (IAM checks PutItem per item; there is no
-# TransactWriteItems action), orders are read back with GetItem, settings with one BatchGetItem.
-ORDERS_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
-AUDIT_ACTIONS = ("dynamodb:PutItem",)
-CONFIG_ACTIONS = ("dynamodb:BatchGetItem",)
+LAMBDA_SRC_DIRNAME = "lambda_src"
+PRE_TRAFFIC_HOOK_DIRNAME = "pre_traffic_hook"
 
 
-def _runtime(name: str) -> lambda_.Runtime:
-    """``python3.13`` -> ``lambda_.Runtime.PYTHON_3_13`` (the name is validated by the stage config)."""
-    return getattr(lambda_.Runtime, name.upper().replace("PYTHON", "PYTHON_").replace(".", "_"))
-
-
-def _retention(days: int) -> logs.RetentionDays:
+def retention_of(days: int) -> logs.RetentionDays:
     """Days (validated against CloudWatch's list by the stage config) -> CDK's enum member."""
-    return getattr(logs.RetentionDays, LOG_RETENTION_NAMES[days])
+    return getattr(logs.RetentionDays, LOG_RETENTION_NAMES[days])  # type: ignore[no-any-return]
 
 
 class VersionDemoStack(Stack):
     """The stack ``version-demo-<stage>``.
 
-    Exposes ``tables``, ``function`` (``VersionedFunction``), ``aliases`` (name -> ``StageAlias``),
-    ``rollouts`` (alias name -> ``GradualRollout``), ``hooks`` (alias name -> ``PreTrafficHook``),
-    ``alarms`` (alias name -> ``AliasAlarms``) and ``api``.
+    Exposes ``tables``, ``functions`` (key -> ``ServiceFunction``) and, for the primary function (the
+    first in ``stages.toml``, the seed's Order API), the names the single-function code reads:
+    ``function`` (``VersionedFunction``), ``aliases``, ``rollouts``, ``hooks``, ``alarms`` and ``api``.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, termination_protection=config.termination_protection, **kwargs)
         self.config = config
+        streams = {f.trigger.table for f in config.functions if isinstance(f.trigger, TableStreamTrigger)}
         self.tables = ServiceTables(
             self,
             "Tables",
@@ -72,117 +52,45 @@ class VersionDemoStack(Stack):
             retain=config.retain_data,
             deletion_protection=config.deletion_protection,
             point_in_time_recovery=config.point_in_time_recovery,
+            overrides={kind: {"stream": dynamodb.StreamViewType.NEW_AND_OLD_IMAGES} for kind in sorted(streams)},
         )
-        self.function = VersionedFunction(
-            self,
-            "OrderApi",
-            function_name=config.function_name,
-            code_dir=ORDER_API_CODE,
-            runtime=_runtime(config.runtime),
-            memory_mb=config.memory_mb,
-            timeout_seconds=config.timeout_seconds,
-            log_retention=_retention(config.log_retention_days),
-            environment={
-                "ORDERS_TABLE": self.tables.orders.table_name,
-                "CONFIG_TABLE": self.tables.config.table_name,
-                "AUDIT_TABLE": self.tables.audit.table_name,
-                "STAGE": config.name,
-            },
-        )
-        self._grant(self.tables.orders, ORDERS_ACTIONS)
-        self._grant(self.tables.audit, AUDIT_ACTIONS)
-        self._grant(self.tables.config, CONFIG_ACTIONS)
-
-        events = load_events()
-        self.test_events = ConsoleTestEvents(
-            self, "ConsoleTestEvents", function_name=config.function_name, content=console_schema_content(events)
-        )
-        self._hook_events = events_for_hook(events)
-
-        self.aliases: dict[str, StageAlias] = {}
-        self.hooks: dict[str, PreTrafficHook] = {}
-        self.alarms: dict[str, AliasAlarms] = {}
-        self.rollouts: dict[str, GradualRollout] = {}
-        for spec in config.aliases:
-            self._build_alias(spec)
-
-        CanaryDashboard(
-            self,
-            "Dashboard",
-            dashboard_name=f"{config.stack_name}-canary",
-            function_name=config.function_name,
-            alias_names=[a.name for a in config.aliases],
-        )
-        self.api = AliasHttpApi(
-            self,
-            "HttpApi",
-            api_name=f"{config.stack_name}-orders",
-            alias=self.aliases[config.api_alias].alias,
-            log_retention=_retention(config.log_retention_days),
-        )
-        self._outputs()
-        Tags.of(self).add("Project", PROJECT)
-        Tags.of(self).add("Stage", config.name)  # the release CLI reads it to tell a production function
-        if config.production:
-            self.node.add_validation(ProductionTargetsCheck(self, self.function.function))
-
-    def _grant(self, table: dynamodb.Table, actions: tuple[str, ...]) -> None:
-        self.function.function.add_to_role_policy(
-            iam.PolicyStatement(actions=list(actions), resources=[table.table_arn])
-        )
-
-    def _build_alias(self, spec: AliasSpec) -> None:
-        alias = StageAlias(
-            self,
-            f"Alias{spec.name.capitalize()}",
-            function=self.function.function,
-            new_version=self.function.current_version,
-            spec=spec,
-        )
-        self.aliases[spec.name] = alias
-        alarms = AliasAlarms(
-            self,
-            f"Alarms{spec.name.capitalize()}",
-            alias=alias.alias,
-            thresholds=self.config.alarms,
-            name_prefix=f"{self.config.function_name}-{spec.name}",
-        )
-        self.alarms[spec.name] = alarms
-        if spec.rollout is not None:
-            hook = PreTrafficHook(
+        tables = {"orders": self.tables.orders, "config": self.tables.config, "audit": self.tables.audit}
+        root = project_root()
+        self.functions: dict[str, ServiceFunction] = {}
+        for function in config.functions:
+            self.functions[function.key] = ServiceFunction(
                 self,
-                f"PreTrafficHook{spec.name.capitalize()}",
-                target=self.function.function,
-                target_name=self.config.function_name,
-                alias_name=spec.name,
-                events_json=self._hook_events,
-                code_dir=PRE_TRAFFIC_HOOK_CODE,
-                runtime=_runtime(self.config.runtime),
-                log_retention=_retention(self.config.log_retention_days),
+                function.construct_id,
+                config=function,
+                tables=tables,
+                code_dir=_code_dir(root, function),
+                hook_code_dir=root / LAMBDA_SRC_DIRNAME / PRE_TRAFFIC_HOOK_DIRNAME,
+                events=load_events(root / function.events_dir),
+                log_retention=retention_of(config.log_retention_days),
+                production=config.production,
             )
-            rollout = GradualRollout(
-                self,
-                f"Rollout{spec.name.capitalize()}",
-                alias=alias.alias,
-                rollout=spec.rollout,
-                alarms=list(alarms.alarms),
-                pre_hook=hook.function,
-            )
-            hook.allow_deployment_reads(rollout.deployment_group)
-            self.hooks[spec.name] = hook
-            self.rollouts[spec.name] = rollout
-
-    def _outputs(self) -> None:
-        """Names CI and the release CLI read instead of guessing."""
-        CfnOutput(self, "ApiUrl", value=self.api.url, description="HTTP API URL (invokes the API alias)")
-        CfnOutput(self, "FunctionName", value=self.function.function.function_name)
-        CfnOutput(
-            self, "NewVersion", value=self.function.current_version.version, description="Version this deploy published"
-        )
-        for name, alias in self.aliases.items():
-            CfnOutput(
-                self, f"AliasArn{name.capitalize()}", value=alias.alias.function_arn, description=f"ARN of alias {name}"
-            )
+        primary = self.functions[config.primary.key]
+        self.function = primary.function
+        self.aliases = primary.aliases
+        self.rollouts = primary.rollouts
+        self.hooks = primary.hooks
+        self.alarms = primary.alarms
+        self.api = primary.api
+        dashboard = CanaryDashboard(self, "Dashboard", dashboard_name=f"{config.stack_name}-canary")
+        for function in config.functions:
+            dashboard.add_function(function.name, [a.name for a in function.aliases])
         CfnOutput(self, "OrdersTableName", value=self.tables.orders.table_name)
         CfnOutput(self, "ConfigTableName", value=self.tables.config.table_name)
         CfnOutput(self, "AuditTableName", value=self.tables.audit.table_name)
+        Tags.of(self).add("Project", PROJECT)
+        Tags.of(self).add("Stage", config.name)  # the release CLI reads it to tell a production function
+
+
+def _code_dir(root: Any, function: FunctionConfig) -> Any:
+    code_dir = root / LAMBDA_SRC_DIRNAME / function.code
+    if not code_dir.is_dir():
+        raise StageConfigError(
+            f"stage {function.stage!r}: function {function.key!r}: code {function.code!r}: "
+            f"no folder {LAMBDA_SRC_DIRNAME}/{function.code} in the project"
+        )
+    return code_dir

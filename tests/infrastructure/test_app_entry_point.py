@@ -52,7 +52,7 @@ def test_bad_test_event_file_stops_synth_with_its_name(tmp_path, monkeypatch, ca
     events = tmp_path / "events"
     events.mkdir()
     (events / "Broken.json").write_text('{"name": "Broken"}')
-    monkeypatch.setattr(stack_module, "load_events", lambda: load_events(events))
+    monkeypatch.setattr(stack_module, "load_events", lambda *_: load_events(events))
     outdir = tmp_path / "out"
     assert synth_from_context(App(outdir=str(outdir), context={"stage": "dev"})) == 1
     error = capsys.readouterr().err

@@ -8,7 +8,9 @@ import pytest
 from aws_cdk.assertions import Match
 
 from constructs_lib.versioned_function import read_semantic_version
-from stacks.version_demo_stack import ORDER_API_CODE
+from service_model.project import SOURCE_ROOT
+
+ORDER_API_CODE = SOURCE_ROOT / "lambda_src" / "order_api"
 
 ALIAS = "AWS::Lambda::Alias"
 VERSION = "AWS::Lambda::Version"

@@ -81,12 +81,12 @@ MESSAGES = [
     ("alarm_type", "stage 'prod': alarms.errors must be int, got str '1'"),
     (
         "alarm_unknown",
-        "stage 'prod': alarms has unknown key(s) ['error']; allowed: errors, evaluation_periods, p99_duration_ms, period_minutes, throttles",
+        "stage 'prod': alarms has unknown key(s) ['error']; allowed: errors, evaluation_periods, iterator_age_ms, p99_duration_ms, period_minutes, throttles",
     ),
     ("alias_not_table", "stage 'dev': aliases[0] must be a table with name and target"),
     (
         "alias_unknown",
-        "stage 'dev': aliases[0] unknown key(s) ['weight']; allowed: description, name, rollout, target, weighted",
+        "stage 'dev': aliases[0] unknown key(s) ['weight']; allowed: description, name, provisioned_concurrency, rollout, target, weighted",
     ),
     ("weighted_shape", "stage 'dev': aliases[0].weighted must be { version = <target>, weight = <0..1> }"),
     ("weighted_not_table", "stage 'dev': aliases[0].weighted must be { version = <target>, weight = <0..1> }"),
@@ -100,10 +100,10 @@ MESSAGES = [
     ),
     (
         "stage_unknown",
-        "stage 'prod': unknown key(s) ['colour']; allowed: account, alarms, aliases, api_alias, deletion_protection, log_retention_days, memory_mb, point_in_time_recovery, production, region, regions, retain_data, runtime, termination_protection, timeout_seconds",
+        "stage 'prod': unknown key(s) ['colour']; allowed: account, alarms, aliases, api_alias, deletion_protection, functions, log_retention_days, memory_mb, point_in_time_recovery, production, region, regions, retain_data, runtime, termination_protection, timeout_seconds",
     ),
     ("api_alias", "stage 'dev': api_alias 'c' is not one of this stage's aliases (a, b)"),
-    ("top_unknown", "unknown top-level key(s) ['extra']; allowed: defaults, stages"),
+    ("top_unknown", "unknown top-level key(s) ['extra']; allowed: defaults, functions, stages"),
     ("no_stages", "stages: no stage is defined"),
     ("empty_stages", "stages: no stage is defined"),
     (

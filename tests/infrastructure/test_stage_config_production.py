@@ -81,8 +81,11 @@ def test_a_declared_weight_of_four_decimal_places_is_accepted(weight: float) -> 
 # --- at synth: what was built, not only what stages.toml says ---------------------------------------
 
 
-def _prod_with(**changes: Any) -> Any:
-    return dataclasses.replace(load_stages()["prod"], **changes)
+def _prod_with(production: bool = True, **changes: Any) -> Any:
+    """Prod with ``changes`` to its primary function (the Order API), which is what the stack builds from."""
+    prod = load_stages()["prod"]
+    primary = dataclasses.replace(prod.primary, **changes)
+    return dataclasses.replace(prod, production=production, functions=(primary, *prod.functions[1:]))
 
 
 def _synth_errors(tmp_path: Path, config: Any, extra: Any = None) -> str:
@@ -107,8 +110,8 @@ def _synth_errors(tmp_path: Path, config: Any, extra: Any = None) -> str:
 def test_synth_stops_on_a_production_alias_on_latest_naming_the_construct_path(tmp_path: Path) -> None:
     bad = _prod_with(aliases=(AliasSpec(name="prod", target="$LATEST"),))
     errors = _synth_errors(tmp_path, bad)
-    assert "version-demo-prod/AliasProd/Alias/Resource: alias prod of the function runs $LATEST" in errors
-    assert "version-demo-prod/HttpApi/Api/DefaultRoute/AliasIntegration/Resource: API integration goes through " \
+    assert "version-demo-prod/Default/AliasProd/Alias/Resource: alias prod of the function runs $LATEST" in errors
+    assert "version-demo-prod/Default/HttpApi/Api/DefaultRoute/AliasIntegration/Resource: API integration goes through " \
            "alias prod, which runs $LATEST" in errors  # fmt: skip
     assert "AliasIntegration-Permission: permission goes through alias prod" in errors
     assert not list(tmp_path.glob("*.template.json"))
@@ -127,7 +130,7 @@ def test_synth_stops_on_an_integration_and_a_permission_to_the_unqualified_funct
     backdoor = "version-demo-prod/Backdoor/DefaultRoute/Direct"
     assert f"{backdoor}/Resource: API integration targets the function itself" in errors
     assert f"{backdoor}-Permission: permission targets the function itself" in errors
-    assert "version-demo-prod/HttpApi" not in errors  # the stage's own API goes through the prod alias
+    assert "version-demo-prod/Default/HttpApi" not in errors  # the stage's own API goes through the prod alias
 
 
 def test_synth_of_latest_is_fine_outside_production(tmp_path: Path) -> None:
@@ -147,4 +150,4 @@ def test_the_app_entry_point_reports_the_violation_without_a_traceback(
     monkeypatch.setattr(app_builder, "load_stages", lambda: {"prod": bad})
     assert synth_from_context(App(outdir=str(tmp_path), context={"stage": "prod"})) == 1
     error = capsys.readouterr().err
-    assert error.startswith("error: ") and "version-demo-prod/AliasProd/Alias/Resource" in error
+    assert error.startswith("error: ") and "version-demo-prod/Default/AliasProd/Alias/Resource" in error
