@@ -67,9 +67,9 @@ def of_names(
     for config in stages.values():
         if not config.production:
             continue
-        if function and _function_name(function) == config.function_name:
+        if function and _function_name(function) in _function_names(config):
             found.append(Production(True, f"{function} is production stage {config.name}'s function"))
-        if alias and alias in {a.name for a in config.aliases}:
+        if alias and alias in _alias_names(config):
             found.append(Production(True, f"alias {alias} is named after production stage {config.name}'s alias"))
     return next((p for p in found if p.is_production), Production(False, "no production stage names it"))
 
@@ -110,6 +110,15 @@ def _by_tag(ctx: AwsContext, function: str, stages: dict[str, StageConfig]) -> P
         return Production(False, f"{function} has no {STAGE_TAG} tag and no production stage names it")
     tagged = of_stage(str(stage), stages)
     return Production(tagged.is_production, f"{function} is tagged {STAGE_TAG}={stage}: {tagged.because}")
+
+
+def _function_names(config: StageConfig) -> set[str]:
+    """Every function name of the stage (a hand-built config without functions: its primary name)."""
+    return {f.name for f in config.functions} or {config.function_name}
+
+
+def _alias_names(config: StageConfig) -> set[str]:
+    return {a.name for f in config.functions for a in f.aliases} or {a.name for a in config.aliases}
 
 
 def _function_name(function: str) -> str:

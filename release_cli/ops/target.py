@@ -1,9 +1,12 @@
 """Which function and audit table a command acts on: from the stage's deployed stack, or named.
 
 ``--stage S`` reads the stack ``version-demo-<S>``'s outputs (``FunctionName``, ``AuditTableName``,
-``NewVersion``); when the stack does not exist (not deployed, or an endpoint without CloudFormation)
-it falls back to the names ``service_model.naming`` gives the stage, and says so. ``--function`` and
-``--audit-table`` name them explicitly instead and win over both.
+``NewVersion``, each function's prefixed with its construct id); when the stack does not exist (not
+deployed, or an endpoint without CloudFormation) it falls back to the names ``stages.toml`` gives
+the stage, and says so. With ``--stage``, ``--function`` takes a function's ``stages.toml`` key
+(``order-api``; it may be left out when the service has one function) or any function's name or
+ARN, which then wins over the stage's names; without ``--stage`` it is always a name or ARN.
+``--audit-table`` names the audit table explicitly.
 
 Whether the target is production starts undecided, which counts as production (fail closed);
 ``release_cli.ops.production.decide`` settles it for the commands that move or invoke.
@@ -18,6 +21,8 @@ from release_cli.ops.clients import AwsContext, aws_call, error_code
 from release_cli.ops.errors import OpsError
 from release_cli.ops.production import UNDECIDED, Production
 from service_model import naming
+from service_model.functions import FunctionConfig
+from service_model.stages import load_stage
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Target:
     function_given: bool = False
     """``--function`` named it (it may be any stage's function), rather than ``--stage`` alone."""
     production: Production = UNDECIDED
+    function_key: str | None = None
+    """The function's ``stages.toml`` key (``order-api``) when the target is one of the service's functions."""
 
     @property
     def stack_version(self) -> str | None:
@@ -51,23 +58,70 @@ class Target:
 def resolve_target(
     ctx: AwsContext, *, stage: str | None, function: str | None = None, audit_table: str | None = None
 ) -> Target:
-    """The target for ``--stage``/``--function``/``--audit-table``; an ``OpsError`` when neither names one."""
+    """The target for ``--stage``/``--function``/``--audit-table``; an ``OpsError`` when they name none,
+    or when the stage has several functions and ``--function`` does not say which."""
     if not stage:
         if not function:
             raise OpsError("name the function: give --stage S (dev, staging, prod) or --function NAME")
         return Target(function=function, audit_table=audit_table, source="--function", function_given=True)
+    config = load_stage(stage)
+    key = function if function in {f.key for f in config.functions} else None
+    if function is None:
+        if len(config.functions) > 1:
+            raise OpsError(
+                f"stage {stage} has {len(config.functions)} functions ({', '.join(f.key for f in config.functions)}): "
+                "give --function KEY"
+            )
+        key = config.primary.key
     stack = naming.stack_name(stage)
     outputs, found = stack_outputs(ctx, stack)
+    if key is None:  # a name or ARN given with --function wins over the stage's names
+        return _target(stage, stack, outputs, found, function=str(function), key=None, audit_table=audit_table)
+    return _for_function(stage, stack, outputs, found, config.function(key), audit_table)
+
+
+def targets_for_stage(ctx: AwsContext, stage: str, *, audit_table: str | None = None) -> list[Target]:
+    """One target per function of ``stage``, in ``stages.toml`` order, from one read of the stack."""
+    config = load_stage(stage)
+    stack = naming.stack_name(stage)
+    outputs, found = stack_outputs(ctx, stack)
+    return [_for_function(stage, stack, outputs, found, function, audit_table) for function in config.functions]
+
+
+def _for_function(
+    stage: str, stack: str, outputs: dict[str, str], found: bool, function: FunctionConfig, audit_table: str | None
+) -> Target:
+    prefix = function.output_prefix
+    name = outputs.get(f"{prefix}FunctionName") or function.name
+    own = {key[len(prefix) :]: value for key, value in outputs.items() if prefix and key.startswith(prefix)}
+    shared = {key: value for key, value in outputs.items() if key.endswith("TableName")}
+    return _target(
+        stage, stack, {**outputs, **own, **shared} if prefix else outputs, found,
+        function=name, key=function.key, audit_table=audit_table,
+    )  # fmt: skip
+
+
+def _target(
+    stage: str,
+    stack: str,
+    outputs: dict[str, str],
+    found: bool,
+    *,
+    function: str,
+    key: str | None,
+    audit_table: str | None,
+) -> Target:
     source = f"stack {stack} outputs" if found else f"stage {stage} names (stack {stack} not found)"
     return Target(
-        function=function or outputs.get("FunctionName") or naming.function_name(stage),
+        function=function,
         audit_table=audit_table or outputs.get("AuditTableName") or naming.table_name(stage, "audit"),
         stage=stage,
         stack_name=stack,
         stack_found=found,
         outputs=outputs,
         source=source,
-        function_given=bool(function),
+        function_given=key is None,
+        function_key=key,
     )
 
 
