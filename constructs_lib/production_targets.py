@@ -58,7 +58,7 @@ def production_target_problems(stack: Stack, function: lambda_.Function) -> list
                     f"{node.node.path}: {kind} targets the function itself ({text}), not a version's alias"
                 )
     return [
-        f"{problem} (a production stage: every alias, API integration and permission must target an alias on a "
+        f"{problem} (a production stage: every alias, API integration, permission, event source mapping and schedule target must go to an alias on a "
         "published version, never $LATEST or the unqualified function)"
         for problem in problems
     ]

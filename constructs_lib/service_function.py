@@ -201,7 +201,7 @@ class ServiceFunction(Construct):
                 enforce_ssl=True,
                 retention_period=Duration.days(14),
             )
-            acknowledge(undelivered, {"AwsSolutions-SQS3": _UNDELIVERED_IS_THE_DLQ})
+            acknowledge(undelivered, {"AwsSolutions-SQS3": _UNDELIVERED_IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _UNDELIVERED_IS_THE_DLQ})
             self.schedule = events.Rule(
                 self,
                 "Schedule",
