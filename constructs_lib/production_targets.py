@@ -54,12 +54,10 @@ def production_target_problems(stack: Stack, function: lambda_.Function) -> list
                     alias_name = aliases[alias_id].name
                     problems.append(f"{node.node.path}: {kind} goes through alias {alias_name}, which runs $LATEST")
             elif refs_function:
-                problems.append(
-                    f"{node.node.path}: {kind} targets the function itself ({text}), not a version's alias"
-                )
+                problems.append(f"{node.node.path}: {kind} targets the function itself ({text}), not a version's alias")
     return [
-        f"{problem} (a production stage: every alias, API integration, permission, event source mapping and schedule target must go to an alias on a "
-        "published version, never $LATEST or the unqualified function)"
+        f"{problem} (a production stage: every alias, API integration, permission, event source mapping and "
+        "schedule target must go to an alias on a published version, never $LATEST or the unqualified function)"
         for problem in problems
     ]
 

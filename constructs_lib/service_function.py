@@ -19,7 +19,7 @@ from pathlib import Path
 
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_events as events
+from aws_cdk import aws_events as eventbridge
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -70,7 +70,7 @@ class ServiceFunction(Construct):
       alias on a published version.
     Exposes ``function`` (``VersionedFunction``), ``aliases``, ``alarms``, ``hooks``, ``rollouts``
     (alias name -> construct), ``trigger_alias`` and ``api`` (``AliasHttpApi`` or None), ``stream``
-    (``StreamEventSource`` or None), ``schedule`` (``events.Rule`` or None).
+    (``StreamEventSource`` or None), ``schedule`` (``eventbridge.Rule`` or None).
     """
 
     def __init__(
@@ -122,7 +122,7 @@ class ServiceFunction(Construct):
         self.trigger_alias = self.aliases[config.trigger_alias].alias
         self.api: AliasHttpApi | None = None
         self.stream: StreamEventSource | None = None
-        self.schedule: events.Rule | None = None
+        self.schedule: eventbridge.Rule | None = None
         self._build_trigger(tables)
         self._outputs()
         if production:
@@ -201,15 +201,16 @@ class ServiceFunction(Construct):
                 enforce_ssl=True,
                 retention_period=Duration.days(14),
             )
-            acknowledge(undelivered, {"AwsSolutions-SQS3": _UNDELIVERED_IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _UNDELIVERED_IS_THE_DLQ})
-            self.schedule = events.Rule(
+            acknowledge(
+                undelivered,
+                {"AwsSolutions-SQS3": _UNDELIVERED_IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _UNDELIVERED_IS_THE_DLQ},
+            )
+            self.schedule = eventbridge.Rule(
                 self,
                 "Schedule",
-                schedule=events.Schedule.expression(trigger.expression),
+                schedule=eventbridge.Schedule.expression(trigger.expression),
                 description=f"Invokes {self.config.name}:{self.config.trigger_alias} on {trigger.expression}",
-                targets=[
-                    targets.LambdaFunction(self.trigger_alias, dead_letter_queue=undelivered, retry_attempts=2)
-                ],
+                targets=[targets.LambdaFunction(self.trigger_alias, dead_letter_queue=undelivered, retry_attempts=2)],
             )
 
     def _api_suffix(self) -> str:

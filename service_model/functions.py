@@ -127,7 +127,8 @@ def check_identity(where: str, raw: dict[str, Any]) -> None:
             raise FunctionSpecError(f"{where}: {key} must be a string, got {raw[key]!r}")
     if not CODE_PATTERN.match(raw["code"]):
         raise FunctionSpecError(
-            f"{where}: code must be a folder name directly under lambda_src/ (letters, digits, '_'), got {raw['code']!r}"
+            f"{where}: code must be a folder name directly under lambda_src/ (letters, digits, '_'), "
+            f"got {raw['code']!r}"
         )
     if not NAME_PATTERN.match(raw["name"]):
         raise FunctionSpecError(f"{where}: name {raw['name']!r} may hold only letters, digits, '-' and '_'")

@@ -30,10 +30,10 @@ from service_model.functions import (
     FunctionConfig,
     FunctionSpecError,
     check_identity,
-    pascal_case,
     check_key,
     check_name_length,
     parse_permissions,
+    pascal_case,
 )
 from service_model.input_files import read_text
 from service_model.naming import FUNCTION_BASENAME, MAX_FUNCTION_NAME, PROJECT, hook_function_name, stack_name
@@ -237,7 +237,9 @@ def _parse_function_tables(raw: Any) -> dict[str, dict[str, Any]]:
             raise StageConfigError(f"functions: two functions share a name: {names}")
         ids = [table.get("construct_id", pascal_case(key)) for key, table in tables.items()]
         if len(set(ids)) != len(ids):
-            raise StageConfigError(f"functions: two functions share a construct_id {ids} (their resources would collide)")
+            raise StageConfigError(
+                f"functions: two functions share a construct_id {ids} (their resources would collide)"
+            )
     except FunctionSpecError as err:
         raise StageConfigError(str(err)) from None
     return tables

@@ -84,7 +84,7 @@ _ALLOWED_KEYS: dict[str, set[str]] = {
 def parse_trigger(raw: Any) -> Trigger:
     """``trigger = { type = ..., ... }`` -> a validated trigger; ``TriggerError`` names the key at fault."""
     if not isinstance(raw, dict):
-        raise TriggerError(f"trigger must be a table like {{ type = \"http\" }}, got {raw!r}")
+        raise TriggerError(f'trigger must be a table like {{ type = "http" }}, got {raw!r}')
     kind = raw.get("type")
     if kind not in TRIGGER_TYPES:
         raise TriggerError(f"trigger.type: must be one of {', '.join(TRIGGER_TYPES)}, got {kind!r}")
@@ -112,10 +112,14 @@ def _schedule(raw: dict[str, Any]) -> ScheduleTrigger:
 def _table_stream(raw: dict[str, Any]) -> TableStreamTrigger:
     table = raw.get("table", "orders")
     if table not in TABLE_KINDS:
-        raise TriggerError(f"trigger.table: must be one of the service's tables ({', '.join(TABLE_KINDS)}), got {table!r}")
+        raise TriggerError(
+            f"trigger.table: must be one of the service's tables ({', '.join(TABLE_KINDS)}), got {table!r}"
+        )
     position = raw.get("starting_position", "LATEST")
     if position not in STARTING_POSITIONS:
-        raise TriggerError(f"trigger.starting_position: must be one of {', '.join(STARTING_POSITIONS)}, got {position!r}")
+        raise TriggerError(
+            f"trigger.starting_position: must be one of {', '.join(STARTING_POSITIONS)}, got {position!r}"
+        )
     bisect = raw.get("bisect_on_error", True)
     if not isinstance(bisect, bool):
         raise TriggerError(f"trigger.bisect_on_error: must be true or false, got {bisect!r}")
@@ -130,4 +134,13 @@ def _table_stream(raw: dict[str, Any]) -> TableStreamTrigger:
     age = numbers.get("max_record_age_seconds", 3600)
     if 0 <= age < 60:
         raise TriggerError(f"trigger.max_record_age_seconds: must be -1 (no limit) or from 60 to 604800, got {age}")
-    return TableStreamTrigger(table=table, starting_position=position, bisect_on_error=bisect, **numbers)
+    return TableStreamTrigger(
+        table=table,
+        starting_position=position,
+        bisect_on_error=bisect,
+        batch_size=numbers.get("batch_size", 10),
+        batching_window_seconds=numbers.get("batching_window_seconds", 0),
+        max_retries=numbers.get("max_retries", 3),
+        max_record_age_seconds=age,
+        parallelization_factor=numbers.get("parallelization_factor", 1),
+    )

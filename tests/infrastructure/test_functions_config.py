@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- each expected message is pinned whole as one literal
 """The service's functions in stages.toml: how settings merge, and every error naming stage, function and key."""
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ def test_a_stage_override_of_a_functions_aliases_and_trigger_alias() -> None:
     raw = service()
     raw["stages"]["dev"]["functions"] = {
         "nightly-report": {
-            "aliases": [{"name": "live", "target": 3, "provisioned_concurrency": 2}, {"name": "dev", "target": "$LATEST"}],
+            "aliases": [
+                {"name": "live", "target": 3, "provisioned_concurrency": 2},
+                {"name": "dev", "target": "$LATEST"},
+            ],
             "trigger_alias": "live",
         }
     }
@@ -121,5 +125,7 @@ def test_a_bad_function_setting_names_stage_function_and_key(raw: dict[str, Any]
 
 def test_an_unknown_function_key_lists_the_functions() -> None:
     dev = parse_stages(service())["dev"]
-    with pytest.raises(StageConfigError, match=re.escape("unknown function 'worker'; functions: order-api, nightly-report")):
+    with pytest.raises(
+        StageConfigError, match=re.escape("unknown function 'worker'; functions: order-api, nightly-report")
+    ):
         dev.function("worker")

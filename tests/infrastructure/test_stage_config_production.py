@@ -111,8 +111,8 @@ def test_synth_stops_on_a_production_alias_on_latest_naming_the_construct_path(t
     bad = _prod_with(aliases=(AliasSpec(name="prod", target="$LATEST"),))
     errors = _synth_errors(tmp_path, bad)
     assert "version-demo-prod/Default/AliasProd/Alias/Resource: alias prod of the function runs $LATEST" in errors
-    assert "version-demo-prod/Default/HttpApi/Api/DefaultRoute/AliasIntegration/Resource: API integration goes through " \
-           "alias prod, which runs $LATEST" in errors  # fmt: skip
+    integration = "version-demo-prod/Default/HttpApi/Api/DefaultRoute/AliasIntegration/Resource"
+    assert f"{integration}: API integration goes through alias prod, which runs $LATEST" in errors
     assert "AliasIntegration-Permission: permission goes through alias prod" in errors
     assert not list(tmp_path.glob("*.template.json"))
 
