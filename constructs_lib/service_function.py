@@ -187,6 +187,7 @@ class ServiceFunction(Construct):
                 self,
                 "StreamTrigger",
                 alias=self.trigger_alias,
+                role=self.function.role,
                 table=tables[trigger.table],
                 settings=trigger,
                 name_prefix=f"{self.config.name}-{self.config.trigger_alias}",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
@@ -24,6 +25,10 @@ from constructs import Construct
 from constructs_lib.nag_acknowledgments import acknowledge
 from service_model.triggers import TableStreamTrigger
 
+_LIST_STREAMS = (
+    "dynamodb:ListStreams supports no resource-level permissions; the tests check that this '*' grants "
+    "nothing else."
+)
 _FAILURE_QUEUE_IS_THE_DLQ = (
     "This queue is itself the on-failure destination of the stream's event source mapping; a queue "
     "behind it would only move the same records again."
@@ -31,7 +36,7 @@ _FAILURE_QUEUE_IS_THE_DLQ = (
 
 
 class StreamEventSource(Construct):
-    """Keyword-only props: alias (the function's trigger alias), table (with a stream), settings
+    """Keyword-only props: alias (the function's trigger alias), role (the function's), table (with a stream), settings
     (``TableStreamTrigger``), name_prefix (alarm and queue names), iterator_age_ms (alarm threshold),
     period_minutes. Exposes ``mapping``, ``failure_queue`` and ``alarms`` (iterator age, failures)."""
 
@@ -41,6 +46,7 @@ class StreamEventSource(Construct):
         construct_id: str,
         *,
         alias: lambda_.Alias,
+        role: iam.IRole,
         table: dynamodb.ITable,
         settings: TableStreamTrigger,
         name_prefix: str,
@@ -61,8 +67,12 @@ class StreamEventSource(Construct):
             self.failure_queue,
             {"AwsSolutions-SQS3": _FAILURE_QUEUE_IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _FAILURE_QUEUE_IS_THE_DLQ},
         )
-        source = sources.DynamoEventSource(
-            table,
+        stream_arn = table.table_stream_arn
+        if stream_arn is None:
+            raise ValueError(f"{construct_id}: table {table.node.path} has no stream; give it one (stream=...)")
+        self.mapping = alias.add_event_source_mapping(
+            "StreamMapping",
+            event_source_arn=stream_arn,
             starting_position=lambda_.StartingPosition[settings.starting_position],
             batch_size=settings.batch_size,
             max_batching_window=Duration.seconds(settings.batching_window_seconds),
@@ -75,8 +85,7 @@ class StreamEventSource(Construct):
             report_batch_item_failures=True,
             on_failure=sources.SqsDlq(self.failure_queue),
         )
-        alias.add_event_source(source)
-        self.mapping_id = source.event_source_mapping_id
+        self._grant_stream_reads(role, stream_arn)
         period = Duration.minutes(period_minutes)
         self.iterator_age = cloudwatch.Alarm(
             self,
@@ -101,3 +110,22 @@ class StreamEventSource(Construct):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         self.alarms = [self.iterator_age, self.failures]
+
+    def _grant_stream_reads(self, role: iam.IRole, stream_arn: str) -> None:
+        """What Lambda's poller needs: the three stream reads on this stream only, and ``ListStreams``,
+        which IAM authorizes only on ``*``, in a policy of its own that alone carries the acknowledgment
+        (CDK's ``grant_stream_read`` puts it in the role's default policy, where it would hide the next
+        wildcard)."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                resources=[stream_arn],
+            )
+        )
+        listing = iam.Policy(
+            self,
+            "ListStreamsPolicy",
+            roles=[role],
+            statements=[iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=["*"])],
+        )
+        acknowledge(listing, {"AwsSolutions-IAM5[Resource::*]": _LIST_STREAMS})
