@@ -201,15 +201,16 @@ class ServiceFunction(Construct):
                 enforce_ssl=True,
                 retention_period=Duration.days(14),
             )
-            acknowledge(undelivered, {"AwsSolutions-SQS3": _UNDELIVERED_IS_THE_DLQ})
+            acknowledge(
+                undelivered,
+                {"AwsSolutions-SQS3": _UNDELIVERED_IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _UNDELIVERED_IS_THE_DLQ},
+            )
             self.schedule = events.Rule(
                 self,
                 "Schedule",
                 schedule=events.Schedule.expression(trigger.expression),
                 description=f"Invokes {self.config.name}:{self.config.trigger_alias} on {trigger.expression}",
-                targets=[
-                    targets.LambdaFunction(self.trigger_alias, dead_letter_queue=undelivered, retry_attempts=2)
-                ],
+                targets=[targets.LambdaFunction(self.trigger_alias, dead_letter_queue=undelivered, retry_attempts=2)],
             )
 
     def _api_suffix(self) -> str:

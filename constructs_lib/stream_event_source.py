@@ -57,7 +57,10 @@ class StreamEventSource(Construct):
             retention_period=Duration.days(14),
             removal_policy=RemovalPolicy.RETAIN,
         )
-        acknowledge(self.failure_queue, {"AwsSolutions-SQS3": _FAILURE_QUEUE_IS_THE_DLQ})
+        acknowledge(
+            self.failure_queue,
+            {"AwsSolutions-SQS3": _FAILURE_QUEUE_IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _FAILURE_QUEUE_IS_THE_DLQ},
+        )
         source = sources.DynamoEventSource(
             table,
             starting_position=lambda_.StartingPosition[settings.starting_position],
