@@ -17,3 +17,5 @@ export MYPY_CACHE_DIR="${MYPY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/version
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy app.py service_model stacks constructs_lib release_cli lambda_src/order_api scripts/lib
+# Each Lambda asset is its own top-level (handler.py, version.py): one mypy run per asset, or the names collide.
+.venv/bin/mypy lambda_src/order_worker

@@ -4,6 +4,11 @@ One file per event, the file named after the event:
     {"name": "CreateOrderValid", "description": "...", "production_safe": true,
      "payload": {...the event the function receives...},
      "expected": {"statusCode": 200, "body": {...subset...}, "bodyHas": ["orderId"]}}
+A function invoked with batches (a DynamoDB stream consumer) expects its partial batch response
+instead, compared exactly: ``"expected": {"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``
+(``[]``: nothing failed); the two kinds never mix in one expectation. The Order API's events are
+``test_events/*.json``; another function's live in a folder of their own (``test_events/order_worker/``),
+which ``load_events`` reads when given it and never when reading the folder above (no recursion).
 The same files feed the unit tests, the local runner (``release local``), the console's shareable
 test events (``console_schema_content``) and the CodeDeploy pre-traffic hook (``events_for_hook``).
 Production-safe events may run against production; every production-safe create must set
@@ -30,7 +35,9 @@ HOOK_ASSET_DIR = SOURCE_ROOT / "lambda_src" / "pre_traffic_hook"
 """The matcher is code, so it comes from the checkout this package was loaded from."""
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 REQUIRED_KEYS = {"name", "description", "production_safe", "payload", "expected"}
-EXPECTED_KEYS = {"statusCode", "body", "bodyHas"}
+HTTP_EXPECTED_KEYS = {"statusCode", "body", "bodyHas"}
+BATCH_EXPECTED_KEYS = {"batchItemFailures"}
+EXPECTED_KEYS = HTTP_EXPECTED_KEYS | BATCH_EXPECTED_KEYS
 MAX_HOOK_EVENTS_BYTES = 3072
 """Lambda allows 4 KB for all of a function's environment variables; the rest is left for the others."""
 MAX_EVENT_BYTES = 6_144_000
@@ -72,7 +79,9 @@ def events_dir() -> Path:
 
 
 def load_events(directory: Path | None = None) -> list[TestEvent]:
-    """Every event in ``directory`` (default: the project's ``test_events/``), validated, sorted by name."""
+    """Every event in ``directory`` (default: the project's ``test_events/``), validated, sorted by name.
+
+    Only the folder's own ``*.json`` files: a subfolder (another function's events) is not read."""
     directory = directory or events_dir()
     paths = sorted(directory.glob("*.json"))
     if not paths:
@@ -137,6 +146,9 @@ def parse_event(raw: Any, where: str, *, named_after_event: bool = True) -> Test
 def _check_expected(where: str, expected: Any) -> None:
     if not isinstance(expected, dict) or set(expected) - EXPECTED_KEYS:
         raise TestEventError(f"{where}: expected must be an object with keys from {sorted(EXPECTED_KEYS)}")
+    if set(expected) & BATCH_EXPECTED_KEYS:
+        _check_batch_expected(where, expected)
+        return
     status = expected.get("statusCode")
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         raise TestEventError(f"{where}: expected.statusCode must be an HTTP status code (100-599)")
@@ -145,6 +157,25 @@ def _check_expected(where: str, expected: Any) -> None:
     has = expected.get("bodyHas", [])
     if not isinstance(has, list) or not all(isinstance(item, str) for item in has):
         raise TestEventError(f"{where}: expected.bodyHas must be a list of field names")
+
+
+def _check_batch_expected(where: str, expected: dict[str, Any]) -> None:
+    """``{"batchItemFailures": [{"itemIdentifier": "..."}, ...]}`` and nothing else."""
+    mixed = sorted(set(expected) & HTTP_EXPECTED_KEYS)
+    if mixed:
+        raise TestEventError(f"{where}: expected.batchItemFailures cannot be combined with {', '.join(mixed)}")
+    failures = expected["batchItemFailures"]
+    if not isinstance(failures, list):
+        raise TestEventError(f"{where}: expected.batchItemFailures must be a list ([] when nothing may fail)")
+    for index, failure in enumerate(failures):
+        if (
+            not isinstance(failure, dict)
+            or set(failure) != {"itemIdentifier"}
+            or not isinstance(failure["itemIdentifier"], str)
+        ):
+            raise TestEventError(
+                f'{where}: expected.batchItemFailures[{index}] must be {{"itemIdentifier": "<SequenceNumber>"}}'
+            )
 
 
 def _check_expires(where: str, event: TestEvent) -> None:

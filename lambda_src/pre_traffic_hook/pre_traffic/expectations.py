@@ -1,15 +1,21 @@
-"""Compares an Order API response with a test event's expectation; the one matcher every runner uses.
+"""Compares a function's response with a test event's expectation; the one matcher every runner uses.
 
 Lives in the hook's asset because the hook can ship only its own folder; the release CLI (local
 runner, tests) loads this same file, so the hook and the local runner can never disagree on what
 "matched" means. Standard library only.
 
-An expectation is ``{"statusCode": 200, "body": {...}, "bodyHas": ["orderId"]}``:
+An expectation is one of two kinds, told apart by its keys:
+HTTP-style (the Order API): ``{"statusCode": 200, "body": {...}, "bodyHas": ["orderId"]}``
     statusCode  must equal the response's
     body        a subset of the parsed JSON body: objects match key by key (recursively), anything
                 else (strings, numbers, lists) must be equal
     bodyHas     fields that must be present and not null (for values that differ per call)
-The seed's contract fields (message, version, functionVersion, action) must be in every body.
+    The seed's contract fields (message, version, functionVersion, action) must be in every body.
+Batch (a stream or queue consumer with partial batch responses): ``{"batchItemFailures": [...]}``
+    batchItemFailures  must equal the response's list exactly: same entries in the same order
+                       (``[]``: nothing failed). A missing or null list does not match, although
+                       Lambda reads it as success: the worker always answers with a list.
+    Nothing else is checked: a batch response has no contract fields.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ import json
 from typing import Any
 
 CONTRACT_FIELDS = ("message", "version", "functionVersion", "action")
+BATCH_KEY = "batchItemFailures"
 
 
 def mismatches(expected: dict[str, Any], response: Any) -> list[str]:
     """Every way ``response`` differs from ``expected``; empty means it matched."""
     if not isinstance(response, dict):
         return [f"response is not an object: {_short(response)}"]
+    if BATCH_KEY in expected:
+        return _batch_mismatches(expected[BATCH_KEY], response)
     problems: list[str] = []
     if response.get("statusCode") != expected.get("statusCode"):
         problems.append(f"statusCode: expected {expected.get('statusCode')}, got {response.get('statusCode')}")
@@ -36,6 +45,15 @@ def mismatches(expected: dict[str, Any], response: Any) -> list[str]:
         if body.get(name) is None:
             problems.append(f"body.{name}: expected a value, got none")
     return problems
+
+
+def _batch_mismatches(expected: Any, response: dict[str, Any]) -> list[str]:
+    if BATCH_KEY not in response:
+        return [f"{BATCH_KEY}: missing"]
+    actual = response[BATCH_KEY]
+    if actual != expected:
+        return [f"{BATCH_KEY}: expected {_short(expected)}, got {_short(actual)}"]
+    return []
 
 
 def _parse_body(raw: Any) -> Any:
