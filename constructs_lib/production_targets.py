@@ -48,7 +48,7 @@ def production_target_problems(stack: Stack, function: lambda_.Function) -> list
             resolved = stack.resolve(value)
             text = json.dumps(resolved)
             refs_function = function_id in text or (name is not None and _names(text, name))
-            alias_id = resolved.get("Ref") if isinstance(resolved, dict) else None
+            alias_id = _alias_referenced(resolved, aliases)
             if alias_id in aliases:
                 if alias_id in latest_aliases:
                     alias_name = aliases[alias_id].name
@@ -72,6 +72,16 @@ class ProductionTargetsCheck:
 
     def validate(self) -> list[str]:
         return production_target_problems(self._stack, self._function)
+
+
+def _alias_referenced(resolved: Any, aliases: dict[str, lambda_.CfnAlias]) -> str | None:
+    """The alias a value goes through: a ``Ref`` to it (its ARN), or a name cut out of that ARN
+    (``Fn::Join`` of a ``Fn::Select`` over it, as CDK names an alias's function for a mapping)."""
+    if isinstance(resolved, dict) and resolved.get("Ref") in aliases:
+        return str(resolved["Ref"])
+    text = json.dumps(resolved)
+    found = [logical_id for logical_id in aliases if json.dumps({"Ref": logical_id}) in text]
+    return found[0] if len(found) == 1 else None
 
 
 def _ways_in(node: IConstruct) -> list[tuple[Any, str]]:

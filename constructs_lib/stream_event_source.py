@@ -26,8 +26,7 @@ from constructs_lib.nag_acknowledgments import acknowledge
 from service_model.triggers import TableStreamTrigger
 
 _LIST_STREAMS = (
-    "dynamodb:ListStreams supports no resource-level permissions; the tests check that this '*' grants "
-    "nothing else."
+    "dynamodb:ListStreams supports no resource-level permissions; the tests check that this '*' grants nothing else."
 )
 _FAILURE_QUEUE_IS_THE_DLQ = (
     "This queue is itself the on-failure destination of the stream's event source mapping; a queue "

@@ -20,7 +20,8 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from constructs_lib.nag_acknowledgments import acknowledge
-from service_model.naming import FUNCTION_BASENAME, PROJECT
+from service_model.naming import PROJECT
+from service_model.stages import load_stages
 from stacks.ci_settings import BootstrapSettings
 
 GITHUB_ISSUER = "token.actions.githubusercontent.com"
@@ -66,7 +67,8 @@ class CiBootstrapStack(Stack):
             for kind in BOOTSTRAP_ROLE_KINDS
         ]
         stacks = f"arn:{PARTITION}:cloudformation:{REGION}:{ACCOUNT}:stack/{PROJECT}-*/*"
-        functions = f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:*-{FUNCTION_BASENAME}*"
+        basenames = sorted({f.basename for stage in load_stages().values() for f in stage.functions})
+        functions = [f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:*-{name}*" for name in basenames]
         grants = [
             (
                 ["sts:AssumeRole"],
@@ -92,9 +94,10 @@ class CiBootstrapStack(Stack):
                     "lambda:ListAliases",
                     "lambda:ListVersionsByFunction",
                 ],
-                [functions],
-                "release smoke and status invoke and read every stage's <stage>-VersionedOrderAPI with its "
-                "versions and aliases (function:name:qualifier), which the pattern's trailing * covers.",
+                functions,
+                "release smoke and status invoke and read every function of every stage (<stage>-<name> for each "
+                "function in stages.toml) with its versions and aliases (function:name:qualifier), which the "
+                "pattern's trailing * covers.",
             ),
             (
                 ["lambda:GetAccountSettings", "codedeploy:ListDeployments", "codedeploy:BatchGetDeployments"],

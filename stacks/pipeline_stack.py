@@ -216,14 +216,15 @@ def assume_role_profile(name: str, role_arn: str) -> str:
 
 
 def _smoke_permissions(scope: Stack, config: StageConfig, *, account: str, region: str) -> list[iam.PolicyStatement]:
-    """What ``release smoke`` reads and invokes in the stage (same account as the pipeline)."""
+    """What ``release smoke`` reads and invokes in the stage (same account as the pipeline): every
+    function of the service, each through its aliases (it smokes each one's production-safe events)."""
     partition = partition_of(scope)
-    function = f"arn:{partition}:lambda:{region}:{account}:function:{config.function_name}"
+    functions = [f"arn:{partition}:lambda:{region}:{account}:function:{f.name}" for f in config.functions]
     stack = f"arn:{partition}:cloudformation:{region}:{account}:stack/{config.stack_name}/*"
     return [
         iam.PolicyStatement(
             actions=["lambda:InvokeFunction", "lambda:GetAlias"],
-            resources=[function, f"{function}:*"],
+            resources=[arn for function in functions for arn in (function, f"{function}:*")],
         ),
         iam.PolicyStatement(actions=["cloudformation:DescribeStacks"], resources=[stack]),
     ]

@@ -58,6 +58,23 @@ class Synthesized:
     templates: dict[str, Any]  # stage -> aws_cdk.assertions.Template
     outdir: Path
 
+    @property
+    def order_api(self) -> dict[str, Any]:
+        """Stage -> the template without the other functions' resources and outputs: what the seed's
+        Order API and the shared tables and dashboard make. The other functions' logical IDs all start
+        with their construct id; the Order API's (construct id ``Default``) start with nothing."""
+        return {stage: only_primary(template, self.stacks[stage]) for stage, template in self.templates.items()}
+
+
+def only_primary(template: Any, stack: Any) -> Any:
+    from aws_cdk.assertions import Template
+
+    prefixes = tuple(f.construct_id for f in stack.config.functions if f.construct_id != "Default")
+    document = template.to_json()
+    for section in ("Resources", "Outputs"):
+        document[section] = {k: v for k, v in document.get(section, {}).items() if not k.startswith(prefixes)}
+    return Template.from_json(document)
+
 
 def synthesize(outdir: Path, stages: dict[str, Any] | None = None, stage: str | None = None) -> Synthesized:
     """Build the app exactly as app.py does (same builder, same cdk.json context) and synthesize it."""

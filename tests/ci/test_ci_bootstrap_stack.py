@@ -83,3 +83,18 @@ def test_an_existing_provider_is_reused_not_created():
     assert not [r for r in resources.values() if r["Type"] == "AWS::IAM::OIDCProvider"]
     (role,) = [r for r in resources.values() if r["Type"] == "AWS::IAM::Role"]
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Federated": arn}
+
+
+def test_the_role_reaches_every_function_of_the_service_and_no_other(template):
+    """One pattern per function of stages.toml (``*-<name>*``: every stage, every qualifier)."""
+    from service_model.stages import load_stages
+
+    (policy,) = of_type(template, "AWS::IAM::Policy")
+    invoke = next(
+        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if "lambda:InvokeFunction" in s["Action"]
+    )
+    names = sorted({f.basename for stage in load_stages().values() for f in stage.functions})
+    assert len(names) >= 2
+    assert [json.dumps(r).split(":function:")[-1].rstrip('"]}') for r in invoke["Resource"]] == [
+        f"*-{name}*" for name in names
+    ]

@@ -193,3 +193,21 @@ def test_review_steps_read_through_the_stage_accounts_lookup_role_only(template)
         if statement["Action"] == "sts:AssumeRole" and "lookup-role" in json.dumps(statement["Resource"])
     }
     assert assumed == expected
+
+
+def test_a_same_account_smoke_may_invoke_every_function_of_the_stage_and_nothing_else() -> None:
+    """``release smoke`` without --function runs each function's production-safe events through its alias."""
+    from aws_cdk import App, Stack
+
+    from service_model.stages import load_stages
+    from stacks.pipeline_stack import _smoke_permissions
+
+    staging = load_stages()["staging"]
+    stack = Stack(App(), "S")
+    invoke, describe = _smoke_permissions(stack, staging, account="111111111111", region="eu-west-1")
+    function = "arn:<AWS::Partition>:lambda:eu-west-1:111111111111:function:"
+    resources = list(invoke.resources)
+    names = [f.name for f in staging.functions]
+    assert len(names) >= 2
+    assert resources == [arn for name in names for arn in (f"{function}{name}", f"{function}{name}:*")]
+    assert describe.resources[0].endswith(":cloudformation:eu-west-1:111111111111:stack/version-demo-staging/*")

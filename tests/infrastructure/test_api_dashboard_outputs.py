@@ -17,7 +17,7 @@ def alias_id(template) -> str:
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_api_integration_invokes_the_alias_never_the_bare_function(synthesized, stage):
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     integration = next(iter(template.find_resources("AWS::ApiGatewayV2::Integration").values()))["Properties"]
     assert integration["IntegrationType"] == "AWS_PROXY"
     assert integration["PayloadFormatVersion"] == "2.0"
@@ -28,7 +28,7 @@ def test_api_integration_invokes_the_alias_never_the_bare_function(synthesized, 
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_api_stage_is_access_logged_and_throttled(synthesized, stage):
-    stage_props = next(iter(synthesized.templates[stage].find_resources("AWS::ApiGatewayV2::Stage").values()))[
+    stage_props = next(iter(synthesized.order_api[stage].find_resources("AWS::ApiGatewayV2::Stage").values()))[
         "Properties"
     ]
     assert "DestinationArn" in stage_props["AccessLogSettings"]
@@ -38,7 +38,7 @@ def test_api_stage_is_access_logged_and_throttled(synthesized, stage):
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_outputs_name_api_function_aliases_and_tables(synthesized, stage):
-    outputs = synthesized.templates[stage].to_json()["Outputs"]
+    outputs = synthesized.order_api[stage].to_json()["Outputs"]
     assert {
         "ApiUrl",
         "FunctionName",
@@ -48,12 +48,12 @@ def test_outputs_name_api_function_aliases_and_tables(synthesized, stage):
         "ConfigTableName",
         "AuditTableName",
     } <= set(outputs)
-    assert outputs[f"AliasArn{stage.capitalize()}"]["Value"] == {"Ref": alias_id(synthesized.templates[stage])}
+    assert outputs[f"AliasArn{stage.capitalize()}"]["Value"] == {"Ref": alias_id(synthesized.order_api[stage])}
 
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_dashboard_splits_alias_metrics_by_executed_version(synthesized, stage):
-    dashboard = next(iter(synthesized.templates[stage].find_resources("AWS::CloudWatch::Dashboard").values()))
+    dashboard = next(iter(synthesized.order_api[stage].find_resources("AWS::CloudWatch::Dashboard").values()))
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
     for metric in ("Invocations", "Errors", "Duration"):
         assert f'MetricName=\\\\\\"{metric}\\\\\\"' in body or f'MetricName=\\"{metric}\\"' in body, metric

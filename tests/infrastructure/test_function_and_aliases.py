@@ -24,7 +24,7 @@ def only(template, type_: str) -> tuple[str, dict]:
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_function_is_named_per_stage_and_runs_the_seed_runtime(synthesized, stage):
-    synthesized.templates[stage].has_resource_properties(
+    synthesized.order_api[stage].has_resource_properties(
         "AWS::Lambda::Function",
         {"FunctionName": f"{stage}-VersionedOrderAPI", "Runtime": "python3.13", "TracingConfig": {"Mode": "Active"}},
     )
@@ -32,14 +32,14 @@ def test_function_is_named_per_stage_and_runs_the_seed_runtime(synthesized, stag
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_published_version_is_retained_and_described_with_the_semantic_version(synthesized, stage):
-    _, version = only(synthesized.templates[stage], VERSION)
+    _, version = only(synthesized.order_api[stage], VERSION)
     assert version["DeletionPolicy"] == "Retain"
     assert version["UpdateReplacePolicy"] == "Retain"
     assert version["Properties"]["Description"] == f"v{read_semantic_version(ORDER_API_CODE)}"
 
 
 def test_dev_alias_points_at_latest(synthesized):
-    _, alias = only(synthesized.templates["dev"], ALIAS)
+    _, alias = only(synthesized.order_api["dev"], ALIAS)
     assert alias["Properties"]["Name"] == "dev"
     assert alias["Properties"]["FunctionVersion"] == "$LATEST"
     assert "RoutingConfig" not in alias["Properties"]
@@ -47,7 +47,7 @@ def test_dev_alias_points_at_latest(synthesized):
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_staging_and_prod_aliases_point_at_the_version_this_deploy_publishes(synthesized, stage):
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     version_id, _ = only(template, VERSION)
     _, alias = only(template, ALIAS)
     assert alias["Properties"]["Name"] == stage
@@ -90,7 +90,7 @@ def test_semantic_version_must_be_declared(tmp_path):
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_function_environment_names_its_own_stage_tables(synthesized, stage):
-    synthesized.templates[stage].has_resource_properties(
+    synthesized.order_api[stage].has_resource_properties(
         "AWS::Lambda::Function",
         {
             "Environment": {

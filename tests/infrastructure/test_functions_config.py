@@ -14,6 +14,7 @@ from service_model.stages import SEED_FUNCTIONS, StageConfigError, parse_stages,
 from service_model.triggers import ScheduleTrigger, TableStreamTrigger
 
 BASE = tomllib.loads(stages_file().read_text())
+KEYS = ", ".join([*BASE["functions"], "nightly-report"])
 
 JOB = {
     "code": "nightly_report",
@@ -106,7 +107,7 @@ ERRORS = [
     (service({**JOB, "permissions": {"orders": ["dynamodb:*"]}}), "permissions.orders: 'dynamodb:*' is not one DynamoDB action"),
     (service({**JOB, "permissions": {"users": ["dynamodb:GetItem"]}}), "permissions.users: not a table of the service; allowed: orders, config, audit"),
     (service({**JOB, "name": "N" * 60}), "stage 'staging': function 'nightly-report': function name 'staging-NNN"),
-    (service(prod={"functions": {"nightly": {}}}), "stage 'prod': functions.nightly: no such function; functions: order-api, nightly-report"),
+    (service(prod={"functions": {"nightly": {}}}), f"stage 'prod': functions.nightly: no such function; functions: {KEYS}"),
     (service(prod={"functions": {"nightly-report": {"code": "x"}}}), "stage 'prod': function 'nightly-report': unknown key(s) ['code'] in stages.prod.functions.nightly-report; allowed: alarms, aliases, memory_mb, runtime, timeout_seconds, trigger_alias"),
     (service(prod={"functions": {"nightly-report": {"memory_mb": 64}}}), "stage 'prod': function 'nightly-report': memory_mb must be from 128 to 10240, got 64"),
     (service(prod={"functions": {"nightly-report": {"trigger_alias": "live"}}}), "stage 'prod': function 'nightly-report': trigger_alias 'live' is not one of its aliases (prod)"),
@@ -125,7 +126,5 @@ def test_a_bad_function_setting_names_stage_function_and_key(raw: dict[str, Any]
 
 def test_an_unknown_function_key_lists_the_functions() -> None:
     dev = parse_stages(service())["dev"]
-    with pytest.raises(
-        StageConfigError, match=re.escape("unknown function 'worker'; functions: order-api, nightly-report")
-    ):
+    with pytest.raises(StageConfigError, match=re.escape(f"unknown function 'worker'; functions: {KEYS}")):
         dev.function("worker")

@@ -18,7 +18,7 @@ def hook(template) -> tuple[str, dict]:
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_rollout_runs_the_hook_before_allowing_traffic(synthesized, stage):
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     hook_id, hook_fn = hook(template)
     assert hook_fn["Properties"]["FunctionName"] == f"CodeDeployHook_{stage}-VersionedOrderAPI-{stage}"
     template.has_resource(
@@ -29,7 +29,7 @@ def test_rollout_runs_the_hook_before_allowing_traffic(synthesized, stage):
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_hook_checks_only_production_safe_events(synthesized, stage):
-    _, hook_fn = hook(synthesized.templates[stage])
+    _, hook_fn = hook(synthesized.order_api[stage])
     env = hook_fn["Properties"]["Environment"]["Variables"]
     assert env["FUNCTION_NAME"] == f"{stage}-VersionedOrderAPI"
     assert env["ALIAS_NAME"] == stage
@@ -40,7 +40,7 @@ def test_hook_checks_only_production_safe_events(synthesized, stage):
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_hook_may_invoke_only_versions_of_its_function_and_read_its_deployment(synthesized, stage):
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     _, hook_fn = hook(template)
     role_id = hook_fn["Properties"]["Role"]["Fn::GetAtt"][0]
     target_id = next(
@@ -66,7 +66,7 @@ def test_hook_may_invoke_only_versions_of_its_function_and_read_its_deployment(s
 
 
 def test_dev_has_no_hook(synthesized):
-    found = synthesized.templates["dev"].find_resources(
+    found = synthesized.order_api["dev"].find_resources(
         "AWS::Lambda::Function", {"Properties": {"Handler": "hook.lambda_handler"}}
     )
     assert found == {}
@@ -74,7 +74,7 @@ def test_dev_has_no_hook(synthesized):
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_console_test_events_are_a_schema_the_lambda_console_reads(synthesized, stage):
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     template.has_resource_properties(
         "AWS::EventSchemas::Schema",
         {
@@ -95,7 +95,7 @@ def test_console_test_events_are_a_schema_the_lambda_console_reads(synthesized, 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
 def test_registry_is_created_if_missing_and_never_owned_by_the_stack(synthesized, stage):
     """The registry is shared per account and Region: create it, accept that it exists, never delete it."""
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     template.resource_count_is("AWS::EventSchemas::Registry", 0)
     custom = next(iter(template.find_resources("Custom::AWS").values()))
     create = json.loads(custom["Properties"]["Create"])

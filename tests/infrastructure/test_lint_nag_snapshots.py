@@ -42,13 +42,17 @@ def test_an_acknowledgment_without_a_reason_is_refused():
 
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
-def test_wildcard_resources_grant_only_xray(synthesized, stage):
-    """The X-Ray acknowledgment (IAM5 Resource::*) must not hide any other wildcard grant."""
-    for policy in synthesized.templates[stage].find_resources("AWS::IAM::Policy").values():
+def test_wildcard_resources_grant_only_xray_and_list_streams(synthesized, stage):
+    """The acknowledgments of IAM5 Resource::* (X-Ray's trace writes; a stream consumer's ListStreams,
+    each in a policy of its own) must not hide any other wildcard grant."""
+    for logical_id, policy in synthesized.templates[stage].find_resources("AWS::IAM::Policy").items():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             if statement["Resource"] == "*" or "*" in statement["Resource"]:
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                assert all(a.startswith("xray:") for a in actions), statement
+                if "ListStreamsPolicy" in logical_id:
+                    assert actions == ["dynamodb:ListStreams"], statement
+                else:
+                    assert all(a.startswith("xray:") for a in actions), statement
 
 
 def test_an_unexpected_wildcard_grant_fails_synth(tmp_path):

@@ -17,12 +17,12 @@ ALARM = "AWS::CloudWatch::Alarm"
     ],
 )
 def test_stage_rollout_uses_its_predefined_config(synthesized, stage, config_name):
-    synthesized.templates[stage].has_resource_properties(GROUP, {"DeploymentConfigName": config_name})
+    synthesized.order_api[stage].has_resource_properties(GROUP, {"DeploymentConfigName": config_name})
 
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_rollout_rolls_back_on_failure_stop_and_alarm(synthesized, stage):
-    synthesized.templates[stage].has_resource_properties(
+    synthesized.order_api[stage].has_resource_properties(
         GROUP,
         {
             "AutoRollbackConfiguration": {
@@ -38,7 +38,7 @@ def test_rollout_rolls_back_on_failure_stop_and_alarm(synthesized, stage):
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_rollout_watches_the_three_alias_alarms(synthesized, stage):
-    template = synthesized.templates[stage]
+    template = synthesized.order_api[stage]
     group = next(iter(template.find_resources(GROUP).values()))
     watched = {a["Name"]["Ref"] for a in group["Properties"]["AlarmConfiguration"]["Alarms"]}
     alarms = template.find_resources(ALARM)
@@ -50,7 +50,7 @@ def test_rollout_watches_the_three_alias_alarms(synthesized, stage):
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_alarms_use_alias_metrics_not_version_metrics(synthesized, stage):
     """FACTS / aws-cdk#2231: alarms on the alias (Resource=function:alias) avoid the circular dependency."""
-    for alarm in synthesized.templates[stage].find_resources(ALARM).values():
+    for alarm in synthesized.order_api[stage].find_resources(ALARM).values():
         dims = {d["Name"]: d["Value"] for d in alarm["Properties"]["Dimensions"]}
         assert set(dims) == {"FunctionName", "Resource"}
         assert alarm["Properties"]["TreatMissingData"] == "notBreaching"
@@ -79,7 +79,7 @@ def test_alarm_thresholds_come_from_stage_config(tmp_path):
 
 @pytest.mark.parametrize("stage", ["staging", "prod"])
 def test_alias_update_is_handed_to_codedeploy(synthesized, stage):
-    synthesized.templates[stage].has_resource(
+    synthesized.order_api[stage].has_resource(
         "AWS::Lambda::Alias",
         {
             "UpdatePolicy": {
@@ -93,4 +93,4 @@ def test_alias_update_is_handed_to_codedeploy(synthesized, stage):
 
 
 def test_dev_has_no_deployment_group(synthesized):
-    synthesized.templates["dev"].resource_count_is(GROUP, 0)
+    synthesized.order_api["dev"].resource_count_is(GROUP, 0)

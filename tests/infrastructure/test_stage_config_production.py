@@ -151,3 +151,13 @@ def test_the_app_entry_point_reports_the_violation_without_a_traceback(
     assert synth_from_context(App(outdir=str(tmp_path), context={"stage": "prod"})) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: ") and "version-demo-prod/Default/AliasProd/Alias/Resource" in error
+
+
+def test_synth_stops_on_a_stream_mapping_through_a_production_alias_on_latest(tmp_path: Path) -> None:
+    prod = load_stages()["prod"]
+    worker = dataclasses.replace(prod.function("order-worker"), aliases=(AliasSpec(name="prod", target="$LATEST"),))
+    bad = dataclasses.replace(prod, functions=tuple(worker if f.key == "order-worker" else f for f in prod.functions))
+    errors = _synth_errors(tmp_path, bad)
+    mapping = "version-demo-prod/OrderWorker/AliasProd/Alias/StreamMapping/Resource"
+    assert f"{mapping}: event source mapping goes through alias prod, which runs $LATEST" in errors
+    assert "version-demo-prod/Default/" not in errors  # the Order API still goes through its published alias
