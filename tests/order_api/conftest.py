@@ -40,7 +40,7 @@ from release_cli.local_invoke import (  # noqa: E402
 ORDERS, CONFIG, AUDIT = "dev-version-demo-orders", "dev-version-demo-config", "dev-version-demo-audit"
 
 
-def _table(name: str, keys: list[str], ttl: bool) -> dict[str, Any]:
+def _table(name: str, keys: list[str], ttl: bool, stream: bool = False) -> dict[str, Any]:
     props: dict[str, Any] = {
         "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"} for key in keys],
         "BillingMode": "PAY_PER_REQUEST",
@@ -56,12 +56,14 @@ def _table(name: str, keys: list[str], ttl: bool) -> dict[str, Any]:
     }
     if ttl:
         props["TimeToLiveSpecification"] = {"AttributeName": "expiresAt", "Enabled": True}
+    if stream:  # the order worker reads the orders table's stream
+        props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     return {"Type": "AWS::DynamoDB::Table", "Properties": props, "DeletionPolicy": "Delete"}
 
 
 TEMPLATE: dict[str, Any] = {
     "Resources": {
-        "OrdersTable": _table(ORDERS, ["PK", "SK"], ttl=True),
+        "OrdersTable": _table(ORDERS, ["PK", "SK"], ttl=True, stream=True),
         "ConfigTable": _table(CONFIG, ["configKey"], ttl=False),
         "AuditTable": _table(AUDIT, ["PK", "SK"], ttl=True),
         "OrderApiFunction": {

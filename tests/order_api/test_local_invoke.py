@@ -37,6 +37,7 @@ def test_table_properties_become_create_table_arguments(template: dict[str, Any]
             {"AttributeName": "SK", "AttributeType": "S"},
         ],
         "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         "TimeToLiveAttribute": "expiresAt",
     }
 
