@@ -35,7 +35,7 @@ from release_cli.ops.production import decide
 from release_cli.ops.route_rules import Route, parse_version
 from release_cli.ops.target import Target, resolve_target
 from service_model.alias_spec import LATEST
-from service_model.stages import STAGE_NAMES
+from service_model.stages import STAGE_NAMES, load_stage
 
 
 def register(subparsers: Any) -> None:
@@ -95,7 +95,7 @@ def _chosen_version(
 def _from_alias(ctx: AwsContext, args: argparse.Namespace, target: Target, versions: list[Version]) -> str:
     source_target = target
     if args.from_stage and args.from_stage != target.stage:
-        source_target = resolve_target(ctx, stage=args.from_stage)
+        source_target = resolve_target(ctx, stage=args.from_stage, function=_source_key(target, args.from_stage))
         _require_function(ctx, source_target)
     source = get_alias(ctx, source_target.function, args.from_alias)
     if source.weights:
@@ -115,6 +115,19 @@ def _from_alias(ctx: AwsContext, args: argparse.Namespace, target: Target, versi
             f"(SHA-256 {sha or 'unknown'}); deploy that code to this stage first, then promote"
         )
     return max(same_code, key=lambda v: v.sort_key).number
+
+
+def _source_key(target: Target, stage: str) -> str | None:
+    """The same function in ``stage``: by the target's key, else by the name's ``-<name>`` ending (a
+    named target), else the stage's only function; None lets ``resolve_target`` say which keys exist."""
+    if target.function_key:
+        return target.function_key
+    functions = load_stage(stage).functions
+    name = target.function.split(":function:")[-1].split(":")[0]
+    matching = [f.key for f in functions if name.endswith(f"-{f.basename}")]
+    if len(matching) == 1:
+        return matching[0]
+    return functions[0].key if len(functions) == 1 else None
 
 
 def _require_function(ctx: AwsContext, source: Target) -> None:

@@ -1,6 +1,7 @@
-"""``release status``: what is live for a function, and where it drifts from ``stages.toml``.
+"""``release status``: what is live for each function, and where it drifts from ``stages.toml``.
 
-  release status --stage prod
+  release status --stage prod                          # every function of the stage
+  release status --stage prod --function order-api     # one function
   release status --stage prod --json
   release status --stage prod --pin          # write the live aliases into stages.toml
 
@@ -10,13 +11,19 @@ version and weighted route, the versions no alias uses, code storage against the
 alias whose live state differs from what the stage declares, with the exact stages.toml lines that
 make the next ``cdk deploy`` agree (``--pin`` writes them, validated, or writes nothing).
 
-``--json``: {function, stage, source, stackVersion, versions: [{version, description, codeSha256,
-codeSize, lastModified, aliases}], aliases: [{name, version, weights, revisionId}], unusedVersions,
-functionCodeBytes, codeStorage: {usedBytes, limitBytes, note}, deployments: [{id, status, alias,
-currentVersion, targetVersion}], driftChecked, drift: [{alias, kind, declared, live, toml,
-pinnable, note}], pinned (the aliases --pin wrote)}. Exit codes: 0 shown (drift or not, unless --fail-on-drift), 1 with
---fail-on-drift when the drift section lists any alias (moved, missing live, undeclared in stages.toml,
-or unknown; an alias --pin just wrote no longer counts), 2 bad input (--versions below 0) or AWS error.
+``--json``: {key, function, stage, source, stackVersion, versions: [{version, description,
+codeSha256, codeSize, lastModified, aliases}], aliases: [{name, version, weights, revisionId}],
+unusedVersions, functionCodeBytes, codeStorage: {usedBytes, limitBytes, note}, deployments: [{id,
+status, alias, currentVersion, targetVersion}], driftChecked, drift: [{alias, kind, declared, live,
+toml, pinnable, note}], pinned (the aliases --pin wrote)} for one function (with --function, or
+without --stage, or a stage of one function); with --stage alone on a stage of several functions,
+every function: {stage, functions: [that document without pinned, one per function], pinned}. --pin writes an alias in the block that declares it for
+the function ([[stages.<stage>.functions.<key>.aliases]], or the stage's own when only that function
+inherits it); an alias the stage declares for several functions is refused (pinning it would move
+the others' too) and nothing is written. Exit codes: 0 shown (drift or not, unless
+--fail-on-drift), 1 with --fail-on-drift when the drift section of any function lists any alias
+(moved, missing live, undeclared in stages.toml, or unknown; an alias --pin just wrote no longer
+counts), 2 bad input (--versions below 0) or AWS error.
 """
 
 from __future__ import annotations
@@ -26,12 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from release_cli.commands._options import command_parser
-from release_cli.commands._release_options import add_json, add_target, context_for, target_for
+from release_cli.commands._release_options import add_json, add_target, context_for
+from release_cli.ops.drift import Drift
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.output import human_bytes, print_json, table
-from release_cli.ops.stages_pin import pin
+from release_cli.ops.stages_pin import pin_functions
 from release_cli.ops.status_report import Status, collect_status
-from service_model.stages import load_stage, load_stages, stages_file
+from release_cli.ops.target import Target, resolve_target, targets_for_stage
+from service_model.functions import FunctionConfig
+from service_model.stages import StageConfig, load_stage, load_stages, stages_file
 
 MIN_VERSIONS = 0
 """``--versions 0`` lists no versions in the table (the JSON always lists them all); fewer means nothing."""
@@ -69,19 +79,70 @@ def run(args: argparse.Namespace) -> int:
         load_stages(path)  # a named file is read and checked even when no stage is compared with it
     config = load_stage(args.stage, path) if args.stage else None  # before any AWS call: bad input first
     ctx = context_for(args)
-    target = target_for(ctx, args)
-    status = collect_status(ctx, target, config)
-    pinned = pin(path, str(args.stage), status.drift) if args.pin else []
-    if args.json:
-        document = status.to_json()
-        document["pinned"] = pinned
-        print_json(document)
+    if config is not None and not args.function and len(config.functions) > 1:
+        targets = targets_for_stage(ctx, config.name, audit_table=args.audit_table, config=config)
+        statuses = [collect_status(ctx, t, config.function(str(t.function_key))) for t in targets]
     else:
-        _print(status, newest=args.versions)
+        target = resolve_target(
+            ctx, stage=args.stage, function=args.function, audit_table=args.audit_table, config=config
+        )
+        statuses = [collect_status(ctx, target, _declared(config, target))]
+    pinned = _pin_all(path, config, statuses) if args.pin else {}
+    if args.json:
+        documents = [{**s.to_json(), "pinned": pinned.get(s.target.function_key, [])} for s in statuses]
+        if len(statuses) == 1:
+            print_json(documents[0])
+        else:
+            everything = [d for names in pinned.values() for d in names]
+            print_json(
+                {"stage": config.name, "functions": [_without_pinned(d) for d in documents], "pinned": everything}
+            )
+    else:
+        for index, status in enumerate(statuses):
+            if len(statuses) > 1:
+                print(f"{'' if index == 0 else chr(10)}== {status.target.function_key}: {status.target.function}")
+            _print(status, newest=args.versions)
         if args.pin:
-            print(f"pinned in {path}: {', '.join(pinned)}" if pinned else "nothing to pin")
-    drifted = [d for d in status.drift if d.alias not in pinned]  # every drift it prints counts
+            everything = [
+                f"{key}/{name}" if len(statuses) > 1 else name for key, names in pinned.items() for name in names
+            ]
+            print(f"pinned in {path}: {', '.join(everything)}" if everything else "nothing to pin")
+    drifted = [d for s in statuses for d in s.drift if d.alias not in pinned.get(s.target.function_key, [])]
     return EXIT_REFUSED if (args.fail_on_drift and drifted) else EXIT_OK
+
+
+def _declared(config: StageConfig | None, target: Target) -> FunctionConfig | None:
+    """What the target's aliases are compared with: its function's declaration, found by key or name.
+    A function the stage does not declare has no declaration: drift is not checked."""
+    if config is None:
+        return None
+    if target.function_key:
+        return config.function(target.function_key)
+    return config.function_named(target.function.split(":function:")[-1].split(":")[0])
+
+
+def _pin_all(path: Path, config: StageConfig | None, statuses: list[Status]) -> dict[str | None, list[str]]:
+    """Pin every function's drift in one rewrite of the file: all of it, or (on any refusal) nothing."""
+    assert config is not None, "--pin needs --stage (checked above)"
+    drifts: dict[str | None, list[Drift]] = {}
+    for status in statuses:
+        function = _declared(config, status.target)
+        if function is None:
+            raise OpsError(
+                f"--pin: {status.target.function} is not a function of stage {config.name}; nothing was written"
+            )
+        drifts[function.key] = status.drift
+    pinned = pin_functions(path, config.name, drifts)
+    return {status.target.function_key: pinned.get(_key_of(config, status), []) for status in statuses}
+
+
+def _key_of(config: StageConfig, status: Status) -> str | None:
+    function = _declared(config, status.target)
+    return function.key if function else None
+
+
+def _without_pinned(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "pinned"}
 
 
 def _print(status: Status, *, newest: int) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from release_cli.ops.deployments import Deployment
 from release_cli.ops.lambda_reads import AliasState
 from service_model.alias_spec import LATEST, NEW, AliasSpec, Target
+from service_model.functions import FunctionConfig
 from service_model.stages import StageConfig
 
 
@@ -44,9 +45,14 @@ class Drift:
 
 
 def find_drift(
-    config: StageConfig, live: list[AliasState], *, stack_version: str | None, shifting: list[Deployment]
+    config: FunctionConfig | StageConfig,
+    live: list[AliasState],
+    *,
+    stack_version: str | None,
+    shifting: list[Deployment],
 ) -> list[Drift]:
-    """Every difference, declared aliases first in their stages.toml order, then undeclared ones."""
+    """Every difference, declared aliases first in their stages.toml order, then undeclared ones.
+    ``config`` declares the aliases: a function as its stage runs it (or a stage's primary function)."""
     by_name = {alias.name: alias for alias in live}
     found: list[Drift] = []
     for spec in config.aliases:

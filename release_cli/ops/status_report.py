@@ -14,6 +14,7 @@ from release_cli.ops.clients import AwsContext
 from release_cli.ops.drift import Drift, find_drift
 from release_cli.ops.lambda_reads import AliasState, CodeStorage, Version, code_storage, list_aliases, list_versions
 from release_cli.ops.target import Target
+from service_model.functions import FunctionConfig
 from service_model.stages import StageConfig
 
 
@@ -43,6 +44,7 @@ class Status:
         """The ``status --json`` document (documented in the command's --help)."""
         users = self.used_by()
         return {
+            "key": self.target.function_key,
             "function": self.target.function,
             "stage": self.target.stage,
             "source": self.target.source,
@@ -84,7 +86,8 @@ class Status:
         }
 
 
-def collect_status(ctx: AwsContext, target: Target, config: StageConfig | None) -> Status:
+def collect_status(ctx: AwsContext, target: Target, config: FunctionConfig | StageConfig | None) -> Status:
+    """``config`` declares the aliases drift is measured against (None: drift is not checked)."""
     versions = list_versions(ctx, target.function)
     aliases = list_aliases(ctx, target.function)
     live = deployments.live_deployments(ctx, function=target.function, stack=target.stack_name)

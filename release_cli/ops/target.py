@@ -22,7 +22,7 @@ from release_cli.ops.errors import OpsError
 from release_cli.ops.production import UNDECIDED, Production
 from service_model import naming
 from service_model.functions import FunctionConfig
-from service_model.stages import load_stage
+from service_model.stages import StageConfig, load_stage
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,21 @@ class Target:
 
 
 def resolve_target(
-    ctx: AwsContext, *, stage: str | None, function: str | None = None, audit_table: str | None = None
+    ctx: AwsContext,
+    *,
+    stage: str | None,
+    function: str | None = None,
+    audit_table: str | None = None,
+    config: StageConfig | None = None,
 ) -> Target:
     """The target for ``--stage``/``--function``/``--audit-table``; an ``OpsError`` when they name none,
-    or when the stage has several functions and ``--function`` does not say which."""
+    or when the stage has several functions and ``--function`` does not say which. ``config``: the
+    stage as a given stages file declares it (default: the project's)."""
     if not stage:
         if not function:
             raise OpsError("name the function: give --stage S (dev, staging, prod) or --function NAME")
         return Target(function=function, audit_table=audit_table, source="--function", function_given=True)
-    config = load_stage(stage)
+    config = config or load_stage(stage)
     key = function if function in {f.key for f in config.functions} else None
     if function is None:
         if len(config.functions) > 1:
@@ -80,9 +86,12 @@ def resolve_target(
     return _for_function(stage, stack, outputs, found, config.function(key), audit_table)
 
 
-def targets_for_stage(ctx: AwsContext, stage: str, *, audit_table: str | None = None) -> list[Target]:
-    """One target per function of ``stage``, in ``stages.toml`` order, from one read of the stack."""
-    config = load_stage(stage)
+def targets_for_stage(
+    ctx: AwsContext, stage: str, *, audit_table: str | None = None, config: StageConfig | None = None
+) -> list[Target]:
+    """One target per function of ``stage`` (``config``, default the project's), in ``stages.toml``
+    order, from one read of the stack."""
+    config = config or load_stage(stage)
     stack = naming.stack_name(stage)
     outputs, found = stack_outputs(ctx, stack)
     return [_for_function(stage, stack, outputs, found, function, audit_table) for function in config.functions]

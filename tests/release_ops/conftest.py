@@ -160,3 +160,31 @@ def stage_stack(aws_env: str) -> Any:
     yield deploy
     for name in created:
         cloudformation.delete_stack(StackName=name)
+
+
+def only_order_api(stages: Path) -> Path:
+    """``stages`` rewritten without any ``[functions.*]`` table but the Order API's: the seed's service of
+    one function, for tests about one function's aliases. Returns ``stages``."""
+    import re
+
+    text = stages.read_bytes().decode("utf-8")  # bytes: line endings stay as the test wrote them
+    kept = re.sub(r"(?ms)^\[functions\.(?!order-api\])[^\]]+\]\r?\n.*?(?=^\[|\Z)", "", text)
+    assert re.findall(r"(?m)^\[functions\.[^\]]+\]", kept) == ["[functions.order-api]"], "stages.toml layout changed"
+    stages.write_bytes(kept.encode("utf-8"))
+    return stages
+
+
+@pytest.fixture
+def one_function_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory becomes a project of one function (the seed's service: the Order API
+    alone), for tests about one function's moves; ``project_root()`` finds it from the current directory."""
+    from service_model.project import project_root
+
+    root = project_root()
+    project = tmp_path / "one-function-project"
+    project.mkdir()
+    shutil.copy(root / "cdk.json", project / "cdk.json")
+    shutil.copy(root / "stages.toml", project / "stages.toml")
+    only_order_api(project / "stages.toml")
+    monkeypatch.chdir(project)
+    return project

@@ -205,7 +205,7 @@ def test_a_move_with_no_change_reports_changed_false_and_no_audit(lab: Lab, run_
 
 def test_a_moves_record_names_the_stage_it_was_made_on(lab: Lab, stage_stack, run_cli) -> None:
     stage_stack("dev", lab, "2")
-    assert run_cli("promote", "--stage", "dev", "--alias", "staging", "--to", "1").code == 0
+    assert run_cli("promote", "--stage", "dev", "--function", "order-api", "--alias", "staging", "--to", "1").code == 0
     assert run_cli("promote", *lab.target_args(), "--alias", "dev", "--to", "1").code == 0
     stages = {item["alias"]["S"]: item.get("stage", {}).get("S") for item in lab.audit_items()}
     assert stages == {"staging": "dev", "dev": None}  # --function alone: no stage to name

@@ -67,7 +67,9 @@ def test_promote_from_a_split_alias_is_refused_and_says_why(lab: Lab, run_cli) -
     assert lab.state("prod") == ("1", {}) and lab.audit_items() == []
 
 
-def test_promote_from_a_stage_whose_alias_version_is_gone_is_refused(lab: Lab, stage_stack, run_cli) -> None:
+def test_promote_from_a_stage_whose_alias_version_is_gone_is_refused(
+    lab: Lab, stage_stack, run_cli, one_function_project
+) -> None:
     """The other stage's alias names a version that is no longer listed (deleted after the alias was
     read; moto deletes an aliased version, FACTS): no code to compare, so nothing is promoted."""
     staging = new_lab("staging")
@@ -83,7 +85,7 @@ def test_promote_from_a_stage_whose_alias_version_is_gone_is_refused(lab: Lab, s
 
 
 def test_promote_from_a_stage_whose_function_cannot_be_read_names_the_lookup(
-    lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch
+    lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch, one_function_project
 ) -> None:
     hook_cli_clients(monkeypatch, {
         "before-call.lambda.GetFunctionConfiguration": lambda **_: aws_error("AccessDeniedException", "denied", 403),
@@ -95,7 +97,7 @@ def test_promote_from_a_stage_whose_function_cannot_be_read_names_the_lookup(
     assert lab.state("staging") == ("2", {})
 
 
-def test_promote_from_a_stage_with_no_function_says_how_to_go_on(lab: Lab, run_cli) -> None:
+def test_promote_from_a_stage_with_no_function_says_how_to_go_on(lab: Lab, run_cli, one_function_project) -> None:
     result = run_cli("promote", *lab.target_args(), "--alias", "staging", "--from-alias", "staging",
                      "--from-stage", "staging")  # fmt: skip
     assert result.code == 2, result.err

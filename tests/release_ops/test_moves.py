@@ -178,7 +178,9 @@ def test_a_move_while_codedeploy_shifts_the_alias_is_refused(lab: Lab, run_cli) 
     assert run_cli("canary", *lab.target_args(), "--alias", "staging", "--version", "1", "--weight", "0.5").code == 0
 
 
-def test_promote_from_another_stage_finds_the_version_by_code_sha256(lab: Lab, stage_stack, run_cli) -> None:
+def test_promote_from_another_stage_finds_the_version_by_code_sha256(
+    lab: Lab, stage_stack, run_cli, one_function_project
+) -> None:
     from tests.release_ops.conftest import new_lab
 
     staging = new_lab("staging")

@@ -20,7 +20,9 @@ def _tag(lab: Lab, stage: str) -> None:
 
 def test_promote_prod_to_latest_is_refused(lab: Lab, stage_stack, run_cli) -> None:
     stage_stack("prod", lab, "2")
-    result = run_cli("promote", "--stage", "prod", "--alias", "prod", "--to", "$LATEST", "--yes")
+    result = run_cli(
+        "promote", "--stage", "prod", "--function", "order-api", "--alias", "prod", "--to", "$LATEST", "--yes"
+    )
     assert result.code == 1, result.err
     assert "production never runs $LATEST" in result.err and "stage prod is a production stage" in result.err
     assert lab.state("prod") == ("1", {})
@@ -30,8 +32,11 @@ def test_promote_prod_to_latest_is_refused(lab: Lab, stage_stack, run_cli) -> No
 def test_rollback_of_a_production_alias_never_lands_on_latest(lab: Lab, stage_stack, run_cli) -> None:
     stage_stack("prod", lab, "2")
     lab.lam.update_alias(FunctionName=lab.function, Name="prod", FunctionVersion="$LATEST")  # as the seed left it
-    assert run_cli("promote", "--stage", "prod", "--alias", "prod", "--to", "2", "--yes").code == 0
-    result = run_cli("rollback", "--stage", "prod", "--alias", "prod", "--yes")
+    assert (
+        run_cli("promote", "--stage", "prod", "--function", "order-api", "--alias", "prod", "--to", "2", "--yes").code
+        == 0
+    )
+    result = run_cli("rollback", "--stage", "prod", "--function", "order-api", "--alias", "prod", "--yes")
     assert result.code == 1, result.err
     assert "production never runs $LATEST" in result.err
     assert lab.state("prod") == ("2", {})
@@ -43,13 +48,15 @@ def test_canary_clear_on_a_production_alias_at_latest_is_refused(lab: Lab, stage
     stage_stack("prod", lab, "2")
     lab.lam.update_alias(FunctionName=lab.function, Name="staging", FunctionVersion="$LATEST",
                          RoutingConfig={"AdditionalVersionWeights": {"1": 0.1}})  # fmt: skip
-    result = run_cli("canary", "--stage", "prod", "--alias", "staging", "--clear", "--yes")
+    result = run_cli("canary", "--stage", "prod", "--function", "order-api", "--alias", "staging", "--clear", "--yes")
     assert result.code == 1 and "production never runs $LATEST" in result.err
 
 
 def test_a_non_production_stage_may_run_latest_without_asking(lab: Lab, stage_stack, run_cli) -> None:
     stage_stack("dev", lab, "2")
-    result = run_cli("promote", "--stage", "dev", "--alias", "prod", "--to", "$LATEST")  # an alias named prod
+    result = run_cli(
+        "promote", "--stage", "dev", "--function", "order-api", "--alias", "prod", "--to", "$LATEST"
+    )  # an alias named prod
     assert result.code == 0, result.err  # the stage decides: dev is not production, so no --yes either
     assert lab.state("prod") == ("$LATEST", {})
 
@@ -85,7 +92,9 @@ def test_with_only_function_a_dev_tagged_function_is_not_production(lab: Lab, ru
 
 def test_promote_from_alias_onto_latest_is_refused(lab: Lab, stage_stack, run_cli) -> None:
     stage_stack("prod", lab, "2")
-    result = run_cli("promote", "--stage", "prod", "--alias", "prod", "--from-alias", "dev", "--yes")
+    result = run_cli(
+        "promote", "--stage", "prod", "--function", "order-api", "--alias", "prod", "--from-alias", "dev", "--yes"
+    )
     assert result.code == 1 and "$LATEST" in result.err
     assert lab.state("prod") == ("1", {})
 
@@ -108,7 +117,7 @@ def test_the_invoke_guard_asks_before_an_invoke_of_production(lab: Lab, stage_st
     assert "a change" not in prod.err
 
 
-def test_promote_from_a_stage_with_no_function_names_it(lab: Lab, run_cli) -> None:
+def test_promote_from_a_stage_with_no_function_names_it(lab: Lab, run_cli, one_function_project) -> None:
     result = run_cli("promote", *lab.target_args(), "--alias", "staging", "--from-alias", "staging",
                      "--from-stage", "staging")  # fmt: skip
     assert result.code == 2, result.err

@@ -23,7 +23,7 @@ def _eight(stage_stack) -> Lab:
 
 def test_prune_is_a_plan_unless_apply(aws_env: str, stage_stack, run_cli) -> None:
     lab = _eight(stage_stack)
-    result = run_cli("prune", "--stage", "prod", "--keep", "2", "--json")
+    result = run_cli("prune", "--stage", "prod", "--function", "order-api", "--keep", "2", "--json")
     assert result.code == 0, result.err
     plan = result.json()
     assert [v["version"] for v in plan["delete"]] == ["1", "2"]
@@ -41,12 +41,14 @@ def test_prune_is_a_plan_unless_apply(aws_env: str, stage_stack, run_cli) -> Non
 
 def test_prune_apply_deletes_only_unused_old_versions_and_audits(aws_env: str, stage_stack, run_cli) -> None:
     lab = _eight(stage_stack)
-    result = run_cli("prune", "--stage", "prod", "--keep", "1", "--apply", "--yes", "--reason", "quota")
+    result = run_cli(
+        "prune", "--stage", "prod", "--function", "order-api", "--keep", "1", "--apply", "--yes", "--reason", "quota"
+    )
     assert result.code == 0, result.err
     assert "deleted 3 version(s)" in result.out
     assert lab.versions() == ["3", "4", "5", "6", "8"]
     assert lab.state("prod") == ("3", {"4": 0.1})
-    trail = run_cli("audit", "--stage", "prod", "--prunes", "--json").json()
+    trail = run_cli("audit", "--stage", "prod", "--function", "order-api", "--prunes", "--json").json()
     assert len(trail) == 1
     assert trail[0]["deletedVersions"] == ["1", "2", "7"] and trail[0]["bytesFreed"] > 0
     assert trail[0]["reason"] == "quota" and trail[0]["action"] == "prune"
@@ -54,7 +56,7 @@ def test_prune_apply_deletes_only_unused_old_versions_and_audits(aws_env: str, s
 
 def test_prune_on_prod_without_a_terminal_needs_yes(aws_env: str, stage_stack, run_cli) -> None:
     lab = _eight(stage_stack)
-    result = run_cli("prune", "--stage", "prod", "--keep", "1", "--apply")
+    result = run_cli("prune", "--stage", "prod", "--function", "order-api", "--keep", "1", "--apply")
     assert result.code == 1 and "--yes" in result.err
     assert len(lab.versions()) == 8
 

@@ -160,7 +160,7 @@ def test_a_deployed_stack_without_outputs_falls_back_to_the_stage_names(monkeypa
     ctx, stub = stubbed("cloudformation", monkeypatch)
     stub.add_response("describe_stacks", stack_answer(None), {"StackName": naming.stack_name("dev")})
     with stub:
-        target = resolve_target(ctx, stage="dev")
+        target = resolve_target(ctx, stage="dev", function="order-api")
     assert (target.function, target.audit_table) == (naming.function_name("dev"), naming.table_name("dev", "audit"))
     assert target.stack_found and target.source == f"stack {naming.stack_name('dev')} outputs"
     assert (target.stage, target.stack_name, target.stack_version, target.function_given) == (
@@ -180,14 +180,14 @@ def test_an_output_without_a_value_is_not_taken_as_a_name(monkeypatch: pytest.Mo
     ctx, stub = stubbed("cloudformation", monkeypatch)
     stub.add_response("describe_stacks", stack_answer(outputs))
     with stub:
-        assert resolve_target(ctx, stage="dev").function == naming.function_name("dev")
+        assert resolve_target(ctx, stage="dev", function="order-api").function == naming.function_name("dev")
 
 
 def test_an_empty_stack_list_counts_as_not_deployed(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx, stub = stubbed("cloudformation", monkeypatch)
     stub.add_response("describe_stacks", {"Stacks": []})
     with stub:
-        target = resolve_target(ctx, stage="prod")
+        target = resolve_target(ctx, stage="prod", function="order-api")
     assert not target.stack_found and target.function == naming.function_name("prod")
     assert target.source == f"stage prod names (stack {naming.stack_name('prod')} not found)"
 
@@ -203,7 +203,7 @@ def test_only_a_stack_that_does_not_exist_falls_back(monkeypatch: pytest.MonkeyP
     ctx, stub = stubbed("cloudformation", monkeypatch)
     stub.add_client_error("describe_stacks", service_error_code=code, service_message=message)
     with stub, pytest.raises(OpsError) as error:
-        resolve_target(ctx, stage="prod")
+        resolve_target(ctx, stage="prod", function="order-api")
     assert str(error.value).startswith(f"reading the outputs of stack {naming.stack_name('prod')}: {code}: {message}")
 
 

@@ -16,7 +16,7 @@ from release_cli.ops.lambda_reads import code_storage
 from release_cli.ops.target import resolve_target
 from service_model import naming
 from service_model.project import project_root
-from tests.release_ops.conftest import REGION, Lab, new_lab
+from tests.release_ops.conftest import REGION, Lab, new_lab, only_order_api
 
 
 def test_status_lists_more_than_a_page_of_versions(aws_env: str, run_cli) -> None:
@@ -61,20 +61,22 @@ def test_code_storage_reads_get_account_settings() -> None:
 
 def test_stage_resolves_names_from_stack_outputs_or_falls_back(lab: Lab, stage_stack) -> None:
     ctx = AwsContext(region=REGION)
-    fallback = resolve_target(ctx, stage="staging")
+    fallback = resolve_target(ctx, stage="staging", function="order-api")
     assert (fallback.function, fallback.audit_table) == (naming.function_name("staging"), "staging-version-demo-audit")
     assert not fallback.stack_found and "not found" in fallback.source
     stage_stack("staging", lab, "2")
-    target = resolve_target(ctx, stage="staging")
+    target = resolve_target(ctx, stage="staging", function="order-api")
     assert (target.function, target.audit_table, target.stack_version) == (lab.function, lab.table, "2")
     explicit = resolve_target(ctx, stage="staging", function="other", audit_table="t")
     assert (explicit.function, explicit.audit_table) == ("other", "t")
 
 
 def _stages_copy(tmp_path: Path) -> Path:
+    """The project's stages.toml with the Order API alone: a service of one function, whose aliases
+    are the stage's (``status --stage`` shows that function's document; --pin writes the stage's block)."""
     copy = tmp_path / "stages.toml"
     shutil.copy(project_root() / "stages.toml", copy)
-    return copy
+    return only_order_api(copy)
 
 
 def test_drift_after_an_emergency_move_and_pin(lab: Lab, stage_stack, run_cli, tmp_path: Path) -> None:
@@ -86,7 +88,10 @@ def test_drift_after_an_emergency_move_and_pin(lab: Lab, stage_stack, run_cli, t
     assert clean.code == 0, clean.err
     assert clean.json()["drift"] == []
 
-    assert run_cli("rollback", "--stage", "staging", "--alias", "staging", "--to", "1").code == 0
+    assert (
+        run_cli("rollback", "--stage", "staging", "--function", "order-api", "--alias", "staging", "--to", "1").code
+        == 0
+    )
     moved = run_cli("status", "--stage", "staging", "--stages-file", stages, "--json", "--fail-on-drift")
     assert moved.code == 1
     (staging,) = [d for d in moved.json()["drift"] if d["alias"] == "staging"]
@@ -114,7 +119,22 @@ def test_pin_refuses_a_static_weight_beside_a_rollout_and_writes_nothing(
 ) -> None:
     stages = _stages_copy(tmp_path)
     stage_stack("staging", lab, "2")
-    assert run_cli("canary", "--stage", "staging", "--alias", "staging", "--version", "1", "--weight", "0.2").code == 0
+    assert (
+        run_cli(
+            "canary",
+            "--stage",
+            "staging",
+            "--function",
+            "order-api",
+            "--alias",
+            "staging",
+            "--version",
+            "1",
+            "--weight",
+            "0.2",
+        ).code
+        == 0
+    )
     before = stages.read_text()
     result = run_cli("status", "--stage", "staging", "--stages-file", stages, "--pin")
     assert result.code == 2

@@ -111,10 +111,11 @@ def test_one_newest_version_is_shown_when_asked_for_one(show) -> None:
 def test_json_is_the_whole_state(show) -> None:
     document = show(busy_status(), "--json").json()
     assert sorted(document) == sorted(
-        ["function", "stage", "source", "stackVersion", "versions", "aliases", "unusedVersions", "functionCodeBytes",
+        ["key", "function", "stage", "source", "stackVersion", "versions", "aliases", "unusedVersions", "functionCodeBytes",
          "codeStorage", "deployments", "driftChecked", "drift", "pinned"]
     )  # fmt: skip
     assert document["stackVersion"] is None  # no stack: named with --function
+    assert document["key"] is None  # a name, not a stages.toml key
     assert document["codeStorage"] == {"usedBytes": 30 * GB, "limitBytes": 75 * GB, "note": ""}
     assert document["functionCodeBytes"] == 1536 * (1 + 2 + 3)
     assert document["deployments"] == [
@@ -193,7 +194,7 @@ def test_help_explains_every_option_and_the_command_list_names_status(capsys) ->
         ("--json", "print one JSON document"),
     ):
         assert f"{option} {explained}" in text
-    assert "release status: what is live for a function, and where it drifts from stages.toml." in text
+    assert "release status: what is live for each function, and where it drifts from stages.toml." in text
     assert "status versions, aliases, storage, deployments and drift" in _help(capsys, "--help")
 
 

@@ -18,7 +18,7 @@ from release_cli.ops.drift import Drift, toml_lines
 from release_cli.ops.errors import OpsError
 from release_cli.ops.stages_pin import pin
 from service_model.project import project_root
-from tests.release_ops.conftest import new_lab
+from tests.release_ops.conftest import new_lab, only_order_api
 
 STAGING_TARGET = 'name = "staging"\ntarget = "new"\n'
 DEV_BLOCK = 'name = "dev"\ntarget = "$LATEST"\n'
@@ -32,6 +32,8 @@ def moved(alias: str, version: str, weights: dict[str, float] | None = None) -> 
 
 
 def stages_copy(folder: Path, *, replace: tuple[str, str] | None = None) -> Path:
+    """The project's stages.toml with the Order API alone (a service of one function, whose aliases are
+    the stage's), with ``replace`` applied."""
     folder.mkdir(parents=True, exist_ok=True)
     text = (project_root() / "stages.toml").read_text(encoding="utf-8")
     if replace is not None:
@@ -39,7 +41,7 @@ def stages_copy(folder: Path, *, replace: tuple[str, str] | None = None) -> Path
         text = text.replace(replace[0], replace[1], 1)
     path = folder / "stages.toml"
     path.write_text(text, encoding="utf-8")
-    return path
+    return only_order_api(path)
 
 
 def test_the_comment_on_the_target_line_stays(tmp_path: Path) -> None:
