@@ -103,14 +103,15 @@ def test_the_invoke_guard_is_keyed_on_the_stage_and_says_it_is_an_invoke(lab: La
     """``invoke --stage dev --alias prod`` used to ask "a change to prod needs --yes"."""
     payload = ["--payload", '{"action": "status", "order_id": "ORD-1"}']
     stage_stack("dev", lab, "2")
-    dev = run_cli("invoke", *payload, "--stage", "dev", "--alias", "prod")
+    dev = run_cli("invoke", *payload, "--stage", "dev", "--function", "order-api", "--alias", "prod")
     assert "--yes" not in dev.err, dev.err  # it ran (what moto answers is another matter)
 
 
 def test_the_invoke_guard_asks_before_an_invoke_of_production(lab: Lab, stage_stack, run_cli) -> None:
     payload = ["--payload", '{"action": "status", "order_id": "ORD-1"}']
     stage_stack("prod", lab, "2")
-    prod = run_cli("invoke", *payload, "--stage", "prod", "--alias", "staging")  # the stage, not the alias
+    # the stage decides, not the alias
+    prod = run_cli("invoke", *payload, "--stage", "prod", "--function", "order-api", "--alias", "staging")
     assert prod.code == 1
     assert "an invoke of production (it runs the real code, which may write real data) needs --yes" in prod.err
     assert "stage prod is a production stage" in prod.err and "nothing was invoked" in prod.err

@@ -111,8 +111,8 @@ def test_one_newest_version_is_shown_when_asked_for_one(show) -> None:
 def test_json_is_the_whole_state(show) -> None:
     document = show(busy_status(), "--json").json()
     assert sorted(document) == sorted(
-        ["key", "function", "stage", "source", "stackVersion", "versions", "aliases", "unusedVersions", "functionCodeBytes",
-         "codeStorage", "deployments", "driftChecked", "drift", "pinned"]
+        ["key", "function", "stage", "source", "stackVersion", "versions", "aliases", "unusedVersions",
+         "functionCodeBytes", "codeStorage", "deployments", "driftChecked", "drift", "pinned"]
     )  # fmt: skip
     assert document["stackVersion"] is None  # no stack: named with --function
     assert document["key"] is None  # a name, not a stages.toml key
