@@ -17,13 +17,14 @@ unusedVersions, functionCodeBytes, codeStorage: {usedBytes, limitBytes, note}, d
 status, alias, currentVersion, targetVersion}], driftChecked, drift: [{alias, kind, declared, live,
 toml, pinnable, note}], pinned (the aliases --pin wrote)} for one function (with --function, or
 without --stage, or a stage of one function); with --stage alone on a stage of several functions,
-every function: {stage, functions: [that document without pinned, one per function], pinned}.
---pin writes an alias in the block that declares it for the function
-([[stages.<stage>.functions.<key>.aliases]], or the stage's own when only that function inherits it); an alias the stage declares for several functions is refused (pinning it would move
-the others' too) and nothing is written. Exit codes: 0 shown (drift or not, unless
---fail-on-drift), 1 with --fail-on-drift when the drift section of any function lists any alias
-(moved, missing live, undeclared in stages.toml, or unknown; an alias --pin just wrote no longer
-counts), 2 bad input (--versions below 0) or AWS error.
+every function: {stage, functions: [that document without pinned, one per function], pinned}. --pin
+writes an alias in the block that declares it for the function
+([[stages.<stage>.functions.<key>.aliases]], or the stage's own when only that function inherits
+it); an alias the stage declares for several functions is refused (pinning it would move the others'
+too) and nothing is written. Exit codes: 0 shown (drift or not, unless --fail-on-drift), 1 with
+--fail-on-drift when the drift section of any function lists any alias (moved, missing live,
+undeclared in stages.toml, or unknown; an alias --pin just wrote no longer counts), 2 bad input
+(--versions below 0) or AWS error.
 """
 
 from __future__ import annotations
