@@ -5,7 +5,9 @@ Two measurements:
    published versions and 3 aliases (one weighted), ``release status --json`` run in-process,
    wall time and the API calls it made. moto returns every version in one page (it ignores
    MaxItems), so its call count cannot show paging;
-2. the same reads against recorded Lambda pages of 50 versions (botocore's Stubber), for 100, 250
+2. a stage of the service's functions (``release status --stage prod --json``, every function of
+   stages.toml, each with that many versions, against the same moto server): wall time and calls;
+3. the same reads against recorded Lambda pages of 50 versions (botocore's Stubber), for 100, 250
    and 500 versions: calls grow with pages (versions / 50), never one per version.
 
     python bench/status_scale.py [--versions 500]
@@ -37,6 +39,44 @@ def _zip(marker: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("handler.py", f"V = {marker!r}\n")
     return buffer.getvalue()
+
+
+def _publish(lam: Any, role_arn: str, name: str, count: int) -> None:
+    lam.create_function(FunctionName=name, Runtime="python3.13", Role=role_arn, Handler="handler.h",
+                        Code={"ZipFile": _zip("0")})  # fmt: skip
+    for n in range(1, count + 1):
+        lam.update_function_code(FunctionName=name, ZipFile=_zip(f"{name}{n}"))
+        lam.publish_version(FunctionName=name, Description=f"v{n}")
+    lam.create_alias(FunctionName=name, Name="prod", FunctionVersion=str(count - 1),
+                     RoutingConfig={"AdditionalVersionWeights": {str(count): 0.1}})  # fmt: skip
+
+
+def stage_run(lam: Any, role_arn: str, count: int, counting: list[Any]) -> None:
+    """``release status --stage prod --json``: every function of stages.toml, ``count`` versions each."""
+    from release_cli.cli import main
+    from service_model.stages import load_stage
+
+    functions = load_stage("prod").functions
+    started = time.perf_counter()
+    for function in functions:
+        _publish(lam, role_arn, function.name, count)
+    setup = time.perf_counter() - started
+    timings = []
+    for _ in range(3):
+        out = io.StringIO()
+        counting.clear()
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(out):
+            code = main(["status", "--stage", "prod", "--json"])
+        timings.append(time.perf_counter() - started)
+        assert code in (0, 1), code  # 1 would be --fail-on-drift only; it is not given
+    document = json.loads(out.getvalue())
+    calls = Counter(counting[-1].calls)
+    shown = ", ".join(f"{f['key']}: {len(f['versions'])} versions" for f in document["functions"])
+    print(f"moto, stage prod of {len(functions)} functions ({shown}; set-up {setup:.1f} s)")
+    print(f"  release status --stage prod --json wall time: first {timings[0]:.2f} s, then "
+          f"{min(timings[1:]):.2f} s (best of {len(timings) - 1})")  # fmt: skip
+    print(f"  API calls: {sum(calls.values())} ({', '.join(f'{k} x{v}' for k, v in sorted(calls.items()))})")
 
 
 def moto_run(count: int) -> None:
@@ -90,6 +130,7 @@ def moto_run(count: int) -> None:
         print(f"  release status --json wall time: first {timings[0]:.2f} s, then "
               f"{min(timings[1:]):.2f} s (best of {len(timings) - 1}); target under 3 s")  # fmt: skip
         print(f"  API calls: {sum(calls.values())} ({', '.join(f'{k} x{v}' for k, v in sorted(calls.items()))})")
+        stage_run(lam, role["Role"]["Arn"], count, contexts)
     finally:
         server.stop()
 

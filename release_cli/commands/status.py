@@ -39,7 +39,7 @@ from release_cli.ops.drift import Drift
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.output import human_bytes, print_json, table
 from release_cli.ops.stages_pin import pin_functions
-from release_cli.ops.status_report import Status, collect_status
+from release_cli.ops.status_report import Status, account_reads, collect_status
 from release_cli.ops.target import Target, resolve_target, targets_for_stage
 from service_model.functions import FunctionConfig
 from service_model.stages import StageConfig, load_stage, load_stages, stages_file
@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     if config is not None and not args.function and len(config.functions) > 1:
         targets = targets_for_stage(ctx, config.name, audit_table=args.audit_table, config=config)
-        statuses = [collect_status(ctx, t, config.function(str(t.function_key))) for t in targets]
+        shared = account_reads(ctx)  # one GetAccountSettings and one deployment listing for every function
+        statuses = [collect_status(ctx, t, config.function(str(t.function_key)), shared=shared) for t in targets]
     else:
         target = resolve_target(
             ctx, stage=args.stage, function=args.function, audit_table=args.audit_table, config=config

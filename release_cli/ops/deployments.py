@@ -46,6 +46,18 @@ def live_deployments(
 ) -> list[Deployment]:
     """Live deployments of ``function`` (and ``alias`` if given). A deployment whose AppSpec cannot be read
     counts when its application or group is named after ``stack`` (CDK names them after the stack)."""
+    return concerning(all_live_deployments(ctx), function=function, alias=alias, stack=stack)
+
+
+def concerning(
+    found: list[Deployment], *, function: str, alias: str | None = None, stack: str | None = None
+) -> list[Deployment]:
+    """The deployments of ``found`` that concern ``function`` (see ``live_deployments``)."""
+    return [d for d in found if _concerns(d, function=function, alias=alias, stack=stack)]
+
+
+def all_live_deployments(ctx: AwsContext) -> list[Deployment]:
+    """Every live Lambda deployment of the account and Region (one listing, shared by several functions)."""
     client = ctx.client("codedeploy")
     ids: list[str] = []
     with aws_call("listing CodeDeploy deployments in progress"):
@@ -58,9 +70,7 @@ def live_deployments(
         for info in infos:
             if info.get("computePlatform") not in (None, "Lambda"):
                 continue
-            deployment = _deployment(info)
-            if _concerns(deployment, function=function, alias=alias, stack=stack):
-                found.append(deployment)
+            found.append(_deployment(info))
     return found
 
 

@@ -86,13 +86,26 @@ class Status:
         }
 
 
-def collect_status(ctx: AwsContext, target: Target, config: FunctionConfig | StageConfig | None) -> Status:
-    """``config`` declares the aliases drift is measured against (None: drift is not checked)."""
+def collect_status(
+    ctx: AwsContext,
+    target: Target,
+    config: FunctionConfig | StageConfig | None,
+    *,
+    shared: tuple[CodeStorage, list[deployments.Deployment]] | None = None,
+) -> Status:
+    """``config`` declares the aliases drift is measured against (None: drift is not checked).
+    ``shared``: the account's code storage and live deployments, read once for several functions."""
     versions = list_versions(ctx, target.function)
     aliases = list_aliases(ctx, target.function)
-    live = deployments.live_deployments(ctx, function=target.function, stack=target.stack_name)
-    status = Status(target, versions, aliases, code_storage(ctx), live)
+    storage, every = shared if shared is not None else account_reads(ctx)
+    live = deployments.concerning(every, function=target.function, stack=target.stack_name)
+    status = Status(target, versions, aliases, storage, live)
     if config is not None:
         status.drift = find_drift(config, aliases, stack_version=target.stack_version, shifting=live)
         status.drift_checked = True
     return status
+
+
+def account_reads(ctx: AwsContext) -> tuple[CodeStorage, list[deployments.Deployment]]:
+    """What does not depend on the function: code storage and every live deployment."""
+    return code_storage(ctx), deployments.all_live_deployments(ctx)
