@@ -2,7 +2,9 @@
 
 Both are synthesized by the project's pinned CDK CLI in the same run, alternating, so machine load
 affects both alike. Prints the median of N runs of each and the ratio (target: at most 1.5x).
-Usage: .venv/bin/python bench/synth_time.py [runs]
+Usage: .venv/bin/python bench/synth_time.py [runs] [--against REF]
+``--against REF`` also synthesizes the app as it was at git ref REF (a temporary worktree), in the
+same alternation: the before and after of a change, measured under the same load.
 """
 
 from __future__ import annotations
@@ -45,17 +47,33 @@ def synth_seconds(app_dir: Path, outdir: Path, context: Sequence[str] = ()) -> f
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    args = [a for a in sys.argv[1:] if a != "--against"]
+    against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else None
+    if against:
+        args.remove(against)
+    runs = int(args[0]) if args else 3
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal"
         minimal.mkdir()
         (minimal / "app.py").write_text(MINIMAL_APP)
         cdk_json = json.loads((ROOT / "cdk.json").read_text())
         (minimal / "cdk.json").write_text(json.dumps({**cdk_json, "app": "python3 app.py"}))
-        ours, theirs = [], []
-        for _ in range(runs):
-            ours.append(synth_seconds(ROOT, Path(tmp) / "ours.out"))
-            theirs.append(synth_seconds(minimal, Path(tmp) / "minimal.out"))
+        before = Path(tmp) / "before"
+        if against:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), against], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        ours, theirs, earlier = [], [], []
+        try:
+            for _ in range(runs):
+                ours.append(synth_seconds(ROOT, Path(tmp) / "ours.out"))
+                theirs.append(synth_seconds(minimal, Path(tmp) / "minimal.out"))
+                if against:
+                    earlier.append(synth_seconds(before, Path(tmp) / "before.out"))
+        finally:
+            if against:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+    if earlier:
+        print(f"at {against}: median {statistics.median(earlier):.2f} s  {[round(t, 2) for t in earlier]}")
     ours_median, minimal_median = statistics.median(ours), statistics.median(theirs)
     print(f"runs: {runs}")
     print(f"all three stages (cdk synth, cdk-nag on): median {ours_median:.2f} s  {[round(t, 2) for t in ours]}")
