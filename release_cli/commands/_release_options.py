@@ -24,7 +24,10 @@ def add_target(parser: argparse.ArgumentParser) -> None:
         parser,
         help_text="stage whose deployed stack names the function and audit table (falls back to the stage's names)",
     )
-    parser.add_argument("--function", help="function name or ARN (instead of the stage's)")
+    parser.add_argument(
+        "--function",
+        help="the function: its stages.toml key (with --stage; needed when the stage has several), or a name or ARN",
+    )
     parser.add_argument("--audit-table", help="audit table name (instead of the stage's)")
 
 
@@ -40,8 +43,8 @@ def add_change(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_alias_move(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--alias", required=True, help="the alias to move")
+def add_alias_move(parser: argparse.ArgumentParser, *, alias_required: bool = True) -> None:
+    parser.add_argument("--alias", required=alias_required, help="the alias to move")
     add_change(parser)
     parser.add_argument(
         "--stop-deployment",

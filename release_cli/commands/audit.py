@@ -2,10 +2,13 @@
 
   release audit --stage prod --alias prod
   release audit --stage prod --prunes --json
+  release audit --stage prod --release 20261128T074512Z-3f9a1c      # every move of a release train
 
 ``--json``: a list of records, each {who, at, function, alias, stage, action, fromVersion,
 fromWeights, toVersion, toWeights, reason, toolVersion, revisionBefore, revisionAfter,
-deletedVersions, bytesFreed, undoes (a rollback: the recordId of the move it undid), recordId}.
+deletedVersions, bytesFreed, undoes (a rollback: the recordId of the move it undid), releaseId
+(a release train's id), recordId}. With --release the list holds every function's records of that
+release, in stages.toml order.
 Exit codes: 0 listed (also when empty), 2 bad input or AWS error.
 """
 
@@ -20,6 +23,9 @@ from release_cli.ops.audit_log import read_trail
 from release_cli.ops.errors import EXIT_OK, OpsError
 from release_cli.ops.lambda_reads import AliasState
 from release_cli.ops.output import print_json, table
+from release_cli.ops.release_records import print_release, release_records
+from release_cli.ops.target import targets_for_stage
+from service_model.stages import load_stage
 
 
 def register(subparsers: Any) -> None:
@@ -27,12 +33,15 @@ def register(subparsers: Any) -> None:
     add_target(parser)
     parser.add_argument("--alias", help="the alias whose moves to list")
     parser.add_argument("--prunes", action="store_true", help="list the prunes (deleted versions) instead")
+    parser.add_argument("--release", help="every record of this release train, across the stage's functions")
     parser.add_argument("--limit", type=int, default=50, help="at most this many records")
     add_json(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.release:
+        return _release(args)
     if bool(args.alias) == bool(args.prunes):
         raise OpsError("give --alias A (its moves) or --prunes (deleted versions)")
     if args.limit < 1:
@@ -64,4 +73,17 @@ def run(args: argparse.Namespace) -> int:
         for r in records
     ]
     table(("at", "action", "from", "to", "who", "reason"), moves)
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    if not args.stage or args.function or args.prunes:
+        raise OpsError("--release lists a release of a stage: give --stage S, and no --function or --prunes")
+    ctx = context_for(args)
+    targets = targets_for_stage(ctx, args.stage, audit_table=args.audit_table)
+    records = release_records(ctx, load_stage(args.stage), targets, args.release, alias=args.alias)
+    if args.json:
+        print_json([record.to_json() for _, record in records])
+    else:
+        print_release(records)
     return EXIT_OK

@@ -4,12 +4,26 @@
   release promote --stage prod --alias prod --to 7
   release promote --stage prod --alias prod --from-alias staging --from-stage staging
 
+  release promote --stage prod --all --alias prod --from-alias staging --from-stage staging --yes
+
+``--all`` is a release train: every function of the stage, as one unit (see below).
 ``--from-alias`` promotes the version that alias runs; with ``--from-stage`` (another stage's
 function) the version here is found by its code SHA-256, the newest one with the same code; when
 that stage's function is not deployed it says so and names it. A production stage's alias is never
 moved to $LATEST (--to '$LATEST' is refused, exit 1). Guarded and audited like every move (see
 ``release canary --help``); ``--json`` has the same shape.
-Exit codes: 0 done (or dry run), 1 refused, 2 bad input or AWS error.
+
+A release train (``--all``) plans every function's move first (each function's version: by code
+SHA-256 from ``--from-stage``, the version ``--from-alias`` runs, or its canary's), checks every
+rule, deployment and audit table for all before the first move, asks once for a production stage,
+then moves them one by one; every record carries one release id (printed first). If a move fails or
+the command is interrupted, the moves already made are put back (audited, same release id) and the
+command says what moved, what was put back and what could not be. ``release rollback --release ID``
+undoes a release, ``release audit --release ID`` lists it. With ``--all``, ``--json`` prints
+{releaseId, action, dryRun, moves: [{function, alias, action, from, to, changed, dryRun, calls,
+audit, stoppedDeployments}]}.
+Exit codes: 0 done (or dry run), 1 refused, 2 bad input, AWS error or a release that failed (put
+back), 130/143 interrupted (put back).
 """
 
 from __future__ import annotations
@@ -32,8 +46,10 @@ from release_cli.ops.errors import EXIT_OK, OpsError, RefusedError
 from release_cli.ops.lambda_reads import AliasState, Version, get_alias, list_versions
 from release_cli.ops.move_report import report_move
 from release_cli.ops.production import decide
+from release_cli.ops.release_records import report_train
+from release_cli.ops.release_train import Leg, run_train
 from release_cli.ops.route_rules import Route, parse_version
-from release_cli.ops.target import Target, resolve_target
+from release_cli.ops.target import Target, resolve_target, targets_for_stage
 from service_model.alias_spec import LATEST
 from service_model.stages import STAGE_NAMES, load_stage
 
@@ -49,6 +65,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--from-stage", choices=STAGE_NAMES, help="stage of --from-alias when it is another stage's function"
     )
+    parser.add_argument(
+        "--all", action="store_true", help="every function of --stage as one release (a release train; needs --stage)"
+    )
     add_json(parser)
     parser.set_defaults(func=run)
 
@@ -58,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         raise OpsError("give --to V or --from-alias A, not both")
     if args.from_stage and not args.from_alias:
         raise OpsError("--from-stage names the stage of --from-alias; give --from-alias too")
+    if args.all:
+        return _release_train(args)
     ctx = context_for(args)
     target = target_for(ctx, args)
     before = get_alias(ctx, target.function, args.alias)
@@ -74,6 +95,26 @@ def run(args: argparse.Namespace) -> int:
         versions=versions,
     )
     report_move(result, as_json=args.json)
+    return EXIT_OK
+
+
+def _release_train(args: argparse.Namespace) -> int:
+    if not args.stage or args.function:
+        raise OpsError("--all moves every function of a stage: give --stage S and no --function")
+    if args.to:
+        raise OpsError("--all with --to: each function has its own versions; give --from-alias A (and --from-stage)")
+    if args.stop_deployment:
+        raise OpsError("--all does not stop deployments: a release moves no alias CodeDeploy is shifting")
+    ctx = context_for(args)
+    legs = []
+    for target in targets_for_stage(ctx, args.stage, audit_table=args.audit_table):
+        before = get_alias(ctx, target.function, args.alias)
+        target = decide(ctx, target, alias=args.alias)
+        versions = list_versions(ctx, target.function)
+        version = _chosen_version(ctx, args, target, before, versions)
+        legs.append(Leg(target=target, before=before, route=Route(version=version), versions=versions))
+    result = run_train(ctx, legs, action="promote", options=move_options(args))
+    report_train(result, as_json=args.json)
     return EXIT_OK
 
 

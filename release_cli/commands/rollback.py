@@ -8,6 +8,13 @@ the newest move no rollback has undone yet, going to that move's fromVersion wit
 and its record names the move it undid. So after moves 1 -> 2 -> 3, rollback gives 2, a second
 rollback gives 1, and a third is refused (exit 1) instead of going forth to 2 again. A rollback of
 a rollback happens only with an explicit --to V, which is recorded as an ordinary move.
+
+``--release ID`` undoes a whole release train (``release promote --all``): every alias it moved goes
+back to where the release found it, version and weights, as one new release (its own id; each
+record names the one it undoes), checked for all first and put back together if a move fails. It
+refuses, changing nothing, when any of those aliases moved since the release (version, weights or
+RevisionId differ from what the release left). With ``--release``, ``--json`` prints
+the release document that ``release promote --help`` describes for ``--all``.
 It refuses when the alias is not where the newest record left it, version and weights (a deploy or
 someone else moved it since): then name the version with --to. A production stage's alias never
 goes back to $LATEST. Guarded and audited like every move (see ``release canary --help``);
@@ -32,12 +39,16 @@ from release_cli.commands._release_options import (
 )
 from release_cli.ops.alias_move import move_alias
 from release_cli.ops.audit_log import read_trail
-from release_cli.ops.errors import EXIT_OK
-from release_cli.ops.lambda_reads import get_alias
+from release_cli.ops.errors import EXIT_OK, OpsError, RefusedError
+from release_cli.ops.lambda_reads import get_alias, list_versions
 from release_cli.ops.move_report import report_move
 from release_cli.ops.production import decide
+from release_cli.ops.release_records import UNDO_ACTION, release_records, report_train
+from release_cli.ops.release_train import Leg, run_train
 from release_cli.ops.rollback_plan import move_to_undo
 from release_cli.ops.route_rules import Route, parse_version
+from release_cli.ops.target import targets_for_stage
+from service_model.stages import load_stage
 
 
 def register(subparsers: Any) -> None:
@@ -48,15 +59,20 @@ def register(subparsers: Any) -> None:
         description=__doc__,
     )
     add_target(parser)
-    add_alias_move(parser)
+    add_alias_move(parser, alias_required=False)
     parser.add_argument(
         "--to", help="the version to move to (default: undo the newest move not undone yet, from the audit trail)"
     )
+    parser.add_argument("--release", help="undo every move of this release train (needs --stage)")
     add_json(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.release:
+        return _undo_release(args)
+    if not args.alias:
+        raise OpsError("give --alias A (the alias to roll back), or --release ID (a whole release train)")
     ctx = context_for(args)
     target = target_for(ctx, args)
     before = get_alias(ctx, target.function, args.alias)
@@ -79,4 +95,32 @@ def run(args: argparse.Namespace) -> int:
         undoes=undoes,
     )
     report_move(result, as_json=args.json)
+    return EXIT_OK
+
+
+def _undo_release(args: argparse.Namespace) -> int:
+    if not args.stage or args.function or args.to:
+        raise OpsError("--release undoes a release of a stage: give --stage S, and no --function or --to")
+    ctx = context_for(args)
+    config = load_stage(args.stage)
+    targets = targets_for_stage(ctx, args.stage, audit_table=args.audit_table)
+    records = release_records(ctx, config, targets, args.release, alias=args.alias)
+    legs = []
+    for target, record in records:
+        if record.action == UNDO_ACTION:
+            continue  # a put-back of a failed release: its move was already undone
+        now = get_alias(ctx, target.function, record.alias)
+        left = (record.to_version, dict(record.to_weights), record.revision_after)
+        if (now.version, dict(now.weights), now.revision_id) != left:
+            raise RefusedError(
+                f"{target.function_key}: alias {record.alias} moved since release {args.release} left it "
+                f"({record.to_version}, revision {record.revision_after}; now {now.describe()}, revision "
+                f"{now.revision_id}); nothing was changed. Roll that alias back on its own with --function and --to"
+            )
+        target = decide(ctx, target, alias=record.alias)
+        versions = list_versions(ctx, target.function)
+        back = Route(version=record.from_version, weights=dict(record.from_weights))
+        legs.append(Leg(target=target, before=now, route=back, versions=versions, undoes=record.sk))
+    result = run_train(ctx, legs, action="rollback", options=move_options(args))
+    report_train(result, as_json=args.json)
     return EXIT_OK

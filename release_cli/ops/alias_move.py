@@ -85,6 +85,7 @@ def move_alias(
     versions: list[Version] | None = None,
     ask: Callable[..., None] = confirm,
     undoes: str = "",
+    release_id: str = "",
 ) -> MoveResult:
     """Move ``before.name`` to ``route`` under every guarantee above; raises ``OpsError`` subclasses."""
     alias, function = before.name, target.function
@@ -118,6 +119,7 @@ def move_alias(
         tool_version=project_version(),
         revision_before=before.revision_id,
         undoes=undoes,
+        release_id=release_id,
     )
     update = {"FunctionName": function, "Name": alias, **route.request(), "RevisionId": before.revision_id}
     result.calls = [

@@ -1,0 +1,212 @@
+"""One release of several functions ("release train"): every function's alias moves as one unit.
+
+1. **Plan, all before any move.** For each function of the stage: its alias, the version it goes to,
+   the rules (``route_rules``: versions exist, production never on ``$LATEST``), no CodeDeploy
+   deployment shifting it, and its audit table proved writable (``audit_log.check_table``). One
+   refusal refuses the release with nothing changed.
+2. **One release id** (``20261128T074512Z-3f9a1c``: sortable UTC time and 6 random hex digits) in
+   every record of the release, printed first, so ``audit --release`` and ``rollback --release`` find
+   them all.
+3. ``--dry-run`` prints every call of every move and stops; a production stage asks once for the
+   whole release (``--yes`` without a terminal).
+4. **Moves one by one** through ``alias_move.move_alias`` (RevisionId, audit record, signals held
+   from UpdateAlias to its record). If a move fails (an AWS error, a RevisionId conflict, an audit
+   write, Ctrl-C or SIGTERM between moves), the moves already made are **put back**, newest first,
+   each put-back audited with the same release id and naming the record it undoes, with signals
+   held until they are done. The command then says exactly what moved, what was put back and what
+   could not be (loudly, with what to run), and fails. A move whose UpdateAlias went through but
+   whose record could not be written says so itself (``AuditWriteError``, with the put-item to run);
+   it is not put back, since its own record is missing, and the report names it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from release_cli.ops import audit_log, deployments
+from release_cli.ops.alias_move import MoveOptions, MoveResult, move_alias
+from release_cli.ops.clients import AwsContext
+from release_cli.ops.confirm import confirm
+from release_cli.ops.errors import OpsError, RefusedError
+from release_cli.ops.interrupts import SignalGuard
+from release_cli.ops.lambda_reads import AliasState, Version, get_alias
+from release_cli.ops.production import Production
+from release_cli.ops.route_rules import Route, check_recordable, check_route
+from release_cli.ops.target import Target
+
+
+def new_release_id(now: datetime | None = None) -> str:
+    """Sortable by time, unique by its random part: ``20261128T074512Z-3f9a1c``."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class Leg:
+    """One function's move within the release."""
+
+    target: Target
+    before: AliasState
+    route: Route
+    versions: list[Version]
+    undoes: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.target.function_key or self.target.function
+
+    @property
+    def unchanged(self) -> bool:
+        return self.route.version == self.before.version and self.route.weights == self.before.weights
+
+
+@dataclass
+class TrainResult:
+    release_id: str
+    action: str
+    moved: list[MoveResult] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "releaseId": self.release_id,
+            "action": self.action,
+            "dryRun": self.dry_run,
+            "moves": [{"function": key, **move.to_json()} for key, move in zip(self.keys, self.moved, strict=True)],
+        }
+
+
+class TrainFailed(OpsError):
+    """A move of the release failed; the earlier moves were put back (or the message says which not)."""
+
+
+def check_legs(ctx: AwsContext, legs: list[Leg]) -> None:
+    """Step 1 for every leg, before the first move: rules, recordability, deployments, audit tables."""
+    for leg in legs:
+        check_route(leg.before.name, leg.route, leg.versions, production=leg.target.production)
+        check_recordable(leg.before)
+        live = deployments.live_deployments(
+            ctx, function=leg.target.function, alias=leg.before.name, stack=leg.target.stack_name
+        )
+        if live:
+            raise RefusedError(
+                f"{leg.key}: alias {leg.before.name} is being shifted by CodeDeploy deployment "
+                f"{live[0].deployment_id}; nothing was changed. A release moves no alias CodeDeploy is shifting: "
+                f"wait for it to end, or stop it ({live[0].stop_hint()})"
+            )
+    for table in dict.fromkeys(leg.target.require_audit_table() for leg in legs):
+        audit_log.check_table(ctx, table)
+
+
+def run_train(
+    ctx: AwsContext,
+    legs: list[Leg],
+    *,
+    action: str,
+    options: MoveOptions,
+    release_id: str | None = None,
+    ask: Callable[..., None] = confirm,
+    move: Callable[..., MoveResult] = move_alias,
+) -> TrainResult:
+    """Steps 2-4 of the module docstring; raises ``TrainFailed`` (or re-raises an interrupt) after putting back."""
+    check_legs(ctx, legs)
+    result = TrainResult(release_id=release_id or new_release_id(), action=action, dry_run=options.dry_run)
+    print(f"release {result.release_id}: {action} of {len(legs)} function(s)", file=sys.stderr)
+    if options.dry_run:
+        for leg in legs:
+            result.keys.append(leg.key)
+            result.moved.append(_move(ctx, leg, action, options, result.release_id, move))
+        return result
+    production = next((leg.target.production for leg in legs if leg.target.production.is_production), None)
+    summary = "; ".join(f"{leg.key}: {leg.before.name} {leg.before.describe()} -> {leg.route.version}" for leg in legs)
+    ask(
+        f"release {result.release_id} ({action}): {summary}",
+        production=production or Production(False, "no production stage"),
+        yes=options.yes,
+    )
+    try:
+        for leg in legs:
+            moved = _move(ctx, leg, action, replace(options, yes=True), result.release_id, move)
+            result.keys.append(leg.key)
+            result.moved.append(moved)
+    except BaseException as err:  # an AWS error, a refusal, Ctrl-C, SIGTERM: put back what moved
+        report = _put_back(ctx, legs, result, options, move)
+        if isinstance(err, KeyboardInterrupt | SystemExit):
+            print(report, file=sys.stderr)
+            raise
+        raise TrainFailed(f"{_failed_leg(legs, result)} failed: {err}\n{report}") from None
+    return result
+
+
+def _move(
+    ctx: AwsContext, leg: Leg, action: str, options: MoveOptions, release_id: str, move: Callable[..., MoveResult]
+) -> MoveResult:
+    return move(
+        ctx,
+        leg.target,
+        before=leg.before,
+        route=leg.route,
+        action=action,
+        options=options,
+        versions=leg.versions,
+        ask=lambda *a, **k: None,  # asked once for the whole release
+        undoes=leg.undoes,
+        release_id=release_id,
+    )
+
+
+def _failed_leg(legs: list[Leg], result: TrainResult) -> str:
+    failed = legs[len(result.moved)] if len(result.moved) < len(legs) else legs[-1]
+    return f"release {result.release_id}: the move of {failed.key} (alias {failed.before.name})"
+
+
+def _put_back(
+    ctx: AwsContext, legs: list[Leg], result: TrainResult, options: MoveOptions, move: Callable[..., MoveResult]
+) -> str:
+    """Move every changed leg back to where it was, newest first, signals held; the report of it."""
+    lines = [f"release {result.release_id} did not complete; putting back the moves already made:"]
+    failures = 0
+    by_key = {leg.key: leg for leg in legs}
+    with SignalGuard() as guard:
+        guard.hold()
+        for key, moved in reversed(list(zip(result.keys, result.moved, strict=True))):
+            if not moved.changed:
+                lines.append(f"  {key}: alias {moved.alias} was not changed; nothing to put back")
+                continue
+            leg = by_key[key]
+            try:
+                now = get_alias(ctx, leg.target.function, moved.alias)
+                back = Route(version=moved.before.version, weights=dict(moved.before.weights))
+                move(
+                    ctx,
+                    leg.target,
+                    before=now,
+                    route=back,
+                    action="release-undo",
+                    options=replace(options, yes=True, reason=f"put back: release {result.release_id} failed"),
+                    ask=lambda *a, **k: None,
+                    undoes=moved.record.sk if moved.record else "",
+                    release_id=result.release_id,
+                )
+                lines.append(f"  {key}: alias {moved.alias} put back to {moved.before.describe()} (audited)")
+            except Exception as err:  # said loudly below; the other put-backs still run
+                failures += 1
+                lines.append(
+                    f"  {key}: ALIAS {moved.alias} COULD NOT BE PUT BACK to {moved.before.describe()}: {err}\n"
+                    f"    it stays on {moved.route.version}; put it back by hand: release rollback --stage "
+                    f"{leg.target.stage} --function {key} --alias {moved.alias} --to {moved.before.version}"
+                )
+    if not result.moved:
+        lines.append("  no alias had moved: nothing was changed")
+    for signum in dict.fromkeys(guard.held):
+        lines.append(f"  {signal.Signals(signum).name} arrived while putting back: the put-backs were finished first")
+    if failures:
+        lines.append(f"  {failures} ALIAS(ES) COULD NOT BE PUT BACK: the release is half applied")
+    return "\n".join(lines)
