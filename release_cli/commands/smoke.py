@@ -1,7 +1,14 @@
 """``release smoke``: every production-safe test event against an alias, judged against its expectation.
 
-  release smoke --stage prod --alias prod
+  release smoke --stage prod --alias prod                          # every function of the stage
+  release smoke --stage prod --function order-worker --alias prod
   release smoke --stage prod --alias prod --repeat 10 --junit-xml reports/smoke.xml
+
+Each function runs its own production-safe events (its ``events`` folder in stages.toml; the Order
+API's is ``test_events/``) through the alias; ``--events-dir`` runs one folder instead. On a stage of
+several functions without ``--function`` every function is smoked in turn, reported per function
+(JUnit: one testsuite per function) and the exit code covers them all; the JSON document is then
+{functions: [the one-function document below, one per function], ok}.
 
 ``--repeat N`` runs each event N times and reports the observed split by executed version against
 the alias's configured weights, each share with a 95 % Wilson interval (a configured weight inside
@@ -25,19 +32,24 @@ or an unrouted version, 2 bad input, an AWS error or an endpoint that ran nothin
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
+from release_cli.ops.clients import AwsContext
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
-from release_cli.ops.junit_report import Case, prepare_report_path, write_junit
+from release_cli.ops.junit_report import Case, Suite, prepare_report_path, write_suites
 from release_cli.ops.lambda_reads import get_alias
 from release_cli.ops.output import print_json, table
 from release_cli.ops.progress import Progress
 from release_cli.ops.smoke_run import SmokeResult, SmokeRun, run_smoke
-from service_model.test_events import events_dir, load_events
+from release_cli.ops.target import Target, targets_for_stage
+from service_model.project import project_root
+from service_model.stages import StageConfig, load_stage
+from service_model.test_events import TestEvent, events_dir, load_events
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +63,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--alias", required=True, help="the alias to test")
     parser.add_argument("--repeat", type=int, default=1, help="run each event this many times")
     parser.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report here")
-    parser.add_argument("--events-dir", type=Path, default=events_dir(), help="folder of event files")
+    parser.add_argument(
+        "--events-dir", type=Path, help="folder of event files (default: each function's, from stages.toml)"
+    )
     add_json(parser)
     parser.set_defaults(func=run)
 
@@ -59,13 +73,65 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.repeat < 1:
         raise OpsError("--repeat must be at least 1")
-    events = [event for event in load_events(args.events_dir) if event.production_safe]
-    if not events:
-        raise OpsError(f"{args.events_dir}: no production-safe events to run (set production_safe: true on one)")
+    config = load_stage(args.stage) if args.stage else None
     if args.junit_xml:
         prepare_report_path(args.junit_xml)
     ctx = context_for(args)
-    target = target_for(ctx, args)
+    several = config is not None and not args.function and len(config.functions) > 1
+    targets = targets_for_stage(ctx, config.name, config=config) if several and config else [target_for(ctx, args)]
+    plans = [(target, _events(args, config, target)) for target in targets]  # every folder read before any call
+    runs: list[SmokeRun] = []
+    suites: list[Suite] = []
+    try:
+        for target, events in plans:
+            if several:
+                print(f"== {target.function_key}: {target.function}", file=sys.stderr if args.json else sys.stdout)
+            smoke, suite = _smoke(ctx, args, target, events)
+            runs.append(smoke)
+            suites.append(suite)
+            if not args.json:
+                _print(smoke)
+    except _Stopped as stopped:
+        if args.junit_xml:  # CI still gets a report: what ran, and the error that stopped the run
+            write_suites(args.junit_xml, name=f"release smoke {args.alias}", suites=[*suites, stopped.suite])
+        raise stopped.error from None
+    if args.junit_xml:
+        write_suites(args.junit_xml, name=f"release smoke {args.alias}", suites=suites)
+    ok = all(smoke.ok for smoke in runs)
+    if args.json:
+        print_json({"functions": [s.to_json() for s in runs], "ok": ok} if several else runs[0].to_json())
+    return EXIT_OK if ok else EXIT_REFUSED
+
+
+class _Stopped(Exception):
+    """An ``OpsError`` that stopped a function's run, with the partial report of that run."""
+
+    def __init__(self, error: OpsError, suite: Suite) -> None:
+        super().__init__(str(error))
+        self.error, self.suite = error, suite
+
+
+def _events(args: argparse.Namespace, config: StageConfig | None, target: Target) -> list[TestEvent]:
+    """The production-safe events for ``target``: ``--events-dir``, else its function's folder."""
+    folder = args.events_dir
+    if folder is None:
+        function = (
+            config.function(target.function_key)
+            if config is not None and target.function_key
+            else config.function_named(target.function)
+            if config is not None
+            else None
+        )
+        folder = project_root() / function.events_dir if function is not None else events_dir()
+    events = [event for event in load_events(folder) if event.production_safe]
+    if not events:
+        raise OpsError(f"{folder}: no production-safe events to run (set production_safe: true on one)")
+    return events
+
+
+def _smoke(
+    ctx: AwsContext, args: argparse.Namespace, target: Target, events: list[TestEvent]
+) -> tuple[SmokeRun, Suite]:
     alias = get_alias(ctx, target.function, args.alias)
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     progress = Progress(
@@ -87,19 +153,11 @@ def run(args: argparse.Namespace) -> int:
             on_result=step,
         )
     except OpsError as err:
-        if args.junit_xml:  # CI still gets a report: what ran, and the error that stopped the run
-            partial = SmokeRun(function=target.function, alias=alias, repeat=args.repeat, results=done)
-            _junit(args.junit_xml, partial, started, error=str(err))
-        raise
+        partial = SmokeRun(function=target.function, alias=alias, repeat=args.repeat, results=done)
+        raise _Stopped(err, _suite(partial, started, error=str(err))) from None
     finally:
         progress.close()
-    if args.junit_xml:
-        _junit(args.junit_xml, smoke, started)
-    if args.json:
-        print_json(smoke.to_json())
-    else:
-        _print(smoke)
-    return EXIT_OK if smoke.ok else EXIT_REFUSED
+    return smoke, _suite(smoke, started)
 
 
 def _print(smoke: SmokeRun) -> None:
@@ -149,7 +207,7 @@ def _not_reported(smoke: SmokeRun) -> str:
     )
 
 
-def _junit(path: Path, smoke: SmokeRun, timestamp: str, *, error: str = "") -> None:
+def _suite(smoke: SmokeRun, timestamp: str, *, error: str = "") -> Suite:
     classname = f"smoke.{smoke.function}.{smoke.alias.name}"
     cases = [
         Case(
@@ -183,4 +241,5 @@ def _junit(path: Path, smoke: SmokeRun, timestamp: str, *, error: str = "") -> N
     )
     if error:
         cases.append(Case(name="smoke run", seconds=0.0, error=error))
-    write_junit(path, suite=f"release smoke {smoke.alias.name}", classname=classname, cases=cases, timestamp=timestamp)
+    return Suite(name=f"release smoke {smoke.function}:{smoke.alias.name}", classname=classname, cases=cases,
+                 timestamp=timestamp)  # fmt: skip

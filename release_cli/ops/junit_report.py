@@ -51,20 +51,45 @@ def prepare_report_path(path: Path) -> None:
         raise InputFileError(path, f"JUnit report: cannot write it here: {problem}") from None
 
 
+@dataclass(frozen=True)
+class Suite:
+    """One ``<testsuite>``: a run of one function (``release smoke`` of a stage writes one per function)."""
+
+    name: str
+    classname: str
+    cases: list[Case]
+    timestamp: str
+
+
 def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], timestamp: str) -> None:
-    failures = sum(1 for case in cases if case.failure)
-    errors = sum(1 for case in cases if case.error)
-    skipped = sum(1 for case in cases if case.skipped)
-    total_time = f"{sum(case.seconds for case in cases):.3f}"
-    counts = {
+    write_suites(path, name=suite, suites=[Suite(suite, classname, cases, timestamp)])
+
+
+def _counts(cases: list[Case]) -> dict[str, str]:
+    return {
         "tests": str(len(cases)),
-        "failures": str(failures),
-        "errors": str(errors),
-        "skipped": str(skipped),
-        "time": total_time,
+        "failures": str(sum(1 for case in cases if case.failure)),
+        "errors": str(sum(1 for case in cases if case.error)),
+        "skipped": str(sum(1 for case in cases if case.skipped)),
+        "time": f"{sum(case.seconds for case in cases):.3f}",
     }
-    root = ET.Element("testsuites", {"name": suite, **counts})
-    testsuite = ET.SubElement(root, "testsuite", {"name": suite, "timestamp": timestamp, **counts})
+
+
+def write_suites(path: Path, *, name: str, suites: list[Suite]) -> None:
+    """Every suite in one ``<testsuites>`` whose counts add them up, written atomically."""
+    root = ET.Element("testsuites", {"name": name, **_counts([c for s in suites for c in s.cases])})
+    for suite in suites:
+        _add_suite(root, suite)
+    ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    ET.ElementTree(root).write(temporary, encoding="utf-8", xml_declaration=True)
+    temporary.replace(path)
+
+
+def _add_suite(root: ET.Element, suite: Suite) -> None:
+    cases, classname = suite.cases, suite.classname
+    testsuite = ET.SubElement(root, "testsuite", {"name": suite.name, "timestamp": suite.timestamp, **_counts(cases)})
     for case in cases:
         element = ET.SubElement(
             testsuite, "testcase", {"classname": classname, "name": case.name, "time": f"{case.seconds:.3f}"}
@@ -80,8 +105,3 @@ def write_junit(path: Path, *, suite: str, classname: str, cases: list[Case], ti
             ET.SubElement(element, "skipped", {"message": case.skipped.splitlines()[0][:500]})
         if case.output:
             ET.SubElement(element, "system-out").text = case.output
-    ET.indent(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    ET.ElementTree(root).write(temporary, encoding="utf-8", xml_declaration=True)
-    temporary.replace(path)

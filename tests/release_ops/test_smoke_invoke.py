@@ -256,3 +256,57 @@ def test_an_aws_error_mid_run_still_writes_a_junit_report(
     error = suite.find("testcase[@name='smoke run']/error")
     assert error is not None and "AccessDeniedException" in (error.get("message") or "")
     assert suite.find("testcase[@name='GetOrderStatusUnknown']") is not None
+
+
+WORKER = "prod-OrderWorker"
+
+
+def _expect_function(stub: Stubber, function: str, version: str, *, broken: str = "") -> None:
+    stub.add_response("get_alias", {"Name": "prod", "FunctionVersion": version, "RevisionId": "r1"},
+                      {"FunctionName": function, "Name": "prod"})  # fmt: skip
+    for event in ("GetOrderStatusUnknown", "UnknownAction"):
+        stub.add_response("invoke", recorded(event, version, status=500 if event == broken else None),
+                          {"FunctionName": function, "Qualifier": "prod", "InvocationType": "RequestResponse",
+                           "Payload": ANY})  # fmt: skip
+
+
+def test_smoke_of_a_stage_runs_every_function_and_reports_each(
+    monkeypatch: pytest.MonkeyPatch, run_cli, events_dir: Path, tmp_path: Path
+) -> None:
+    """No --function on a stage of two functions: each is smoked through the alias, one testsuite each,
+    and one function's mismatch fails the whole run."""
+    stub = stubbed_context(monkeypatch, smoke_command, None)
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    stack_stub = Stubber(cloudformation)
+    stack_stub.add_client_error("describe_stacks", "ValidationError", "Stack with id version-demo-prod does not exist")
+    stack_stub.activate()
+    smoke_command.context_for(None).use("cloudformation", cloudformation)
+    _expect_function(stub, FUNCTION, "2")
+    _expect_function(stub, WORKER, "5", broken="UnknownAction")
+    report = tmp_path / "smoke.xml"
+    result = run_cli("smoke", "--stage", "prod", "--alias", "prod", "--events-dir", events_dir,
+                     "--junit-xml", report, "--json")  # fmt: skip
+    assert result.code == 1, result.err  # the worker's mismatch fails the stage's smoke
+    stub.assert_no_pending_responses()
+    document = result.json()
+    assert [(f["function"], f["ok"]) for f in document["functions"]] == [(FUNCTION, True), (WORKER, False)]
+    assert document["ok"] is False
+    suites = ET.parse(report).getroot().findall("testsuite")
+    assert [(s.get("name"), s.get("failures")) for s in suites] == [
+        (f"release smoke {FUNCTION}:prod", "0"), (f"release smoke {WORKER}:prod", "1")
+    ]  # fmt: skip
+
+
+def test_each_function_smokes_its_own_events_folder() -> None:
+    import argparse
+
+    from release_cli.ops.target import Target
+    from service_model.stages import load_stage
+
+    prod = load_stage("prod")
+    args = argparse.Namespace(events_dir=None)
+    worker = smoke_command._events(args, prod, Target(function=WORKER, audit_table=None, function_key="order-worker"))
+    api = smoke_command._events(args, prod, Target(function=FUNCTION, audit_table=None, function_key="order-api"))
+    assert {e.name for e in worker} >= {"InsertUnknownOrderSkipped", "ModifySkipped"}
+    assert "GetOrderStatusUnknown" in {e.name for e in api} and not {e.name for e in worker} & {e.name for e in api}
+    assert all(e.production_safe for e in [*worker, *api])
