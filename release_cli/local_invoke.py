@@ -1,4 +1,4 @@
-"""Run test events against the Order API handler on this machine: the offline ``sam local invoke``.
+"""Run test events against a function's handler on this machine: the offline ``sam local invoke``.
 
 No AWS account and no Docker: the handler is imported in-process and its DynamoDB calls go to moto
 (``mock_aws``). The tables are created from the synthesized template's own
@@ -9,19 +9,31 @@ function name and version, and the invoked ARN with the alias. Unless told other
 orders table starts with the seed's sample orders (``sample_data/orders.json``), as a stage does
 after ``release seed-data``: the seed's GetOrderStatus reads ``ORD-2024-001``.
 ``release serve`` runs the same set-up behind an HTTP server (``invoke_payload`` per request).
+
+Any function of the service runs this way (``LocalFunction``: its physical name, code folder and
+handler). Its resource is found in the template by its ``FunctionName``, never by assuming the Order
+API, and its environment is that resource's. The Order API's modules are imported under their plain
+names (the tests and ``release serve`` import ``handler`` as Lambda would); another function's are
+loaded in isolation, as a container of its own: its top-level modules (``handler``, ``version``, its
+package) are imported from its folder with any same-named module of this process hidden, and taken out
+of ``sys.modules`` again afterwards, so two functions' ``handler`` modules never meet. A fresh load per
+``local_aws`` session is that function's cold start. What a handler writes to stdout (the worker's
+JSON log line per batch) goes to stderr during ``invoke``, as Lambda sends it to the logs, never into
+the response or a ``--json`` document.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import json
 import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,12 +41,15 @@ from typing import Any
 from release_cli.locations import CDK_OUT, project_path, synthesized_template
 from release_cli.review.errors import ReviewInputError
 from release_cli.review.templates import load_template_file
+from service_model.naming import FUNCTION_BASENAME
 from service_model.project import SOURCE_ROOT
 from service_model.sample_data import SampleDataError, load_orders
 from service_model.test_events import TestEvent
 
 HANDLER_DIR = SOURCE_ROOT / "lambda_src" / "order_api"
 HANDLER_NAME = "handler.lambda_handler"
+ORDER_API_SUFFIX = f"-{FUNCTION_BASENAME}"
+"""The Order API's physical name ends so (``dev-VersionedOrderAPI``): the function run when none is named."""
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 # CreateTable accepts these index properties; CloudFormation-only ones (contributor insights, ...) are dropped.
@@ -42,7 +57,7 @@ _INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
 
 
 class LocalInvokeError(ValueError):
-    """The template cannot be run locally (missing, malformed, no tables, no Order API function); exit 2."""
+    """The template cannot be run locally (missing, malformed, no tables, not the function); exit 2."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +91,30 @@ class EventResult:
 
 
 @dataclass(frozen=True)
+class LocalFunction:
+    """Which function of the template runs locally: its physical ``FunctionName``, code folder and handler."""
+
+    name: str
+    code_dir: Path = HANDLER_DIR
+    handler: str = HANDLER_NAME
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
-    """What the template says about the Order API function."""
+    """What the template says about the function that runs (the Order API unless another is named)."""
 
     name: str
     environment: dict[str, str]
     memory_mb: int
     timeout_s: int
+    code_dir: Path = HANDLER_DIR
+    handler: str = HANDLER_NAME
+    entry: Callable[[Any, Any], Any] | None = field(default=None, compare=False, repr=False)
+    """The loaded handler of a function other than the Order API (set inside ``local_aws``)."""
+
+    @property
+    def is_order_api(self) -> bool:
+        return self.code_dir == HANDLER_DIR
 
 
 def template_path(stage: str, cdk_out: Path | None = None) -> Path:
@@ -162,23 +194,40 @@ def _mapping(logical_id: str, key: str, props: dict[str, Any]) -> dict[str, Any]
     return value
 
 
-def function_spec(template: dict[str, Any], tables: dict[str, dict[str, Any]]) -> FunctionSpec:
-    """The function whose handler is the Order API's, its environment resolved to plain strings."""
+def function_spec(
+    template: dict[str, Any], tables: dict[str, dict[str, Any]], function: LocalFunction | None = None
+) -> FunctionSpec:
+    """The function ``function`` names, its resource found by ``FunctionName`` (without it, the Order
+    API: ``<stage>-VersionedOrderAPI``; every function of the service has the same ``Handler``, so the
+    handler never tells them apart), its environment resolved to plain strings."""
+    names = []
     for logical_id, resource in template["Resources"].items():
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
             continue
         props = _properties(logical_id, resource)
-        if props.get("Handler") == HANDLER_NAME:
-            variables = _mapping(logical_id, "Variables", _mapping(logical_id, "Environment", props))
-            environment = {key: _resolve(value, tables) for key, value in variables.items()}
-            name = props.get("FunctionName")
-            return FunctionSpec(
-                name=name if isinstance(name, str) else logical_id,
-                environment=environment,
-                memory_mb=_whole_number(logical_id, "MemorySize", props, 128),
-                timeout_s=_whole_number(logical_id, "Timeout", props, 3),
-            )
-    raise LocalInvokeError(f"the template has no AWS::Lambda::Function with Handler {HANDLER_NAME}")
+        found = props.get("FunctionName")
+        names.append(found if isinstance(found, str) else logical_id)
+        wanted = found == function.name if function else isinstance(found, str) and found.endswith(ORDER_API_SUFFIX)
+        if not wanted:
+            continue
+        variables = _mapping(logical_id, "Variables", _mapping(logical_id, "Environment", props))
+        environment = {key: _resolve(value, tables) for key, value in variables.items()}
+        name = props.get("FunctionName")
+        handler = props.get("Handler")
+        return FunctionSpec(
+            name=name if isinstance(name, str) else logical_id,
+            environment=environment,
+            memory_mb=_whole_number(logical_id, "MemorySize", props, 128),
+            timeout_s=_whole_number(logical_id, "Timeout", props, 3),
+            code_dir=function.code_dir if function else HANDLER_DIR,
+            handler=handler if isinstance(handler, str) else function.handler if function else HANDLER_NAME,
+        )
+    wanted_name = function.name if function else f"<stage>{ORDER_API_SUFFIX} (the Order API)"
+    raise LocalInvokeError(
+        f"the template has no AWS::Lambda::Function with FunctionName {wanted_name} (its functions: "
+        f"{', '.join(names) or 'none'}); synthesize the stage again (`scripts/cdk synth`) or pass the --template "
+        "that defines it"
+    )
 
 
 def _whole_number(logical_id: str, key: str, props: dict[str, Any], default: int) -> int:
@@ -203,13 +252,15 @@ def local_aws(
     *,
     sample_data: bool = True,
     sample_file: Path | None = None,
+    function: LocalFunction | None = None,
 ) -> Iterator[FunctionSpec]:
     """moto with the template's tables created (the sample orders in the orders table unless
-    ``sample_data`` is false) and the handler's environment set; restored on exit."""
+    ``sample_data`` is false) and the handler's environment set; restored on exit. ``function``: the
+    function that runs (default: the Order API)."""
     from moto import mock_aws  # imported here: moto is a dev dependency, and slow to import
 
     tables = table_definitions(template)
-    spec = function_spec(template, tables)
+    spec = function_spec(template, tables, function)
     samples = _sample_items(sample_file) if sample_data else []
     overrides = {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, **spec.environment}
     # An endpoint set for a moto server or a real account would route the handler's calls past the mock.
@@ -228,11 +279,15 @@ def local_aws(
                 raise LocalInvokeError("the function has no ORDERS_TABLE variable; run with --no-sample-data")
             for item in samples:
                 client.put_item(TableName=orders_table, Item=item)
-        reset_handler_state()
+        if spec.is_order_api:
+            reset_handler_state()
+        else:  # a container of its own: loaded afresh for this session (its cold start)
+            spec = replace(spec, entry=isolated_handler(spec.code_dir, spec.handler))
         try:
             yield spec
         finally:
-            reset_handler_state()
+            if spec.is_order_api:
+                reset_handler_state()
 
 
 def _sample_items(path: Path | None) -> list[dict[str, Any]]:
@@ -273,6 +328,45 @@ def reset_handler_state() -> None:
     importlib.import_module("order_service.runtime_config").clear_cache()
 
 
+def isolated_handler(code_dir: Path, handler: str) -> Callable[[Any, Any], Any]:
+    """The callable ``handler`` (``module.attribute``) names, imported from ``code_dir`` as Lambda would
+    (the folder first on the path), with every module of this process whose top-level name the folder
+    also holds hidden while it imports and put back afterwards; the function's own modules leave
+    ``sys.modules`` again (the handler keeps them), so they never shadow or meet another function's."""
+    module_name, _, attribute = handler.rpartition(".")
+    if not module_name:
+        raise LocalInvokeError(f"handler {handler!r} is not module.function")
+    own = {
+        path.stem if path.suffix == ".py" else path.name
+        for path in code_dir.iterdir()
+        if path.suffix == ".py" or (path / "__init__.py").is_file()
+    }
+
+    def owned(name: str) -> bool:
+        return name.split(".")[0] in own
+
+    hidden = {name: module for name, module in sys.modules.items() if owned(name)}
+    saved_path = list(sys.path)
+    sys.dont_write_bytecode = True  # a __pycache__ inside the asset folder would change the asset hash
+    for name in hidden:
+        del sys.modules[name]
+    sys.path.insert(0, str(code_dir))
+    importlib.invalidate_caches()
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        raise LocalInvokeError(f"{code_dir}: cannot import the handler module {module_name}: {err}") from None
+    finally:
+        sys.path[:] = saved_path
+        for name in [name for name in sys.modules if owned(name)]:
+            del sys.modules[name]
+        sys.modules.update(hidden)
+    entry = getattr(module, attribute, None)
+    if not callable(entry):
+        raise LocalInvokeError(f"{code_dir}: {module_name} has no function {attribute} (handler {handler})")
+    return entry  # type: ignore[no-any-return]
+
+
 def make_context(spec: FunctionSpec, alias: str, function_version: str) -> LambdaContext:
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{spec.name}:{alias}"
     return LambdaContext(
@@ -285,22 +379,24 @@ def make_context(spec: FunctionSpec, alias: str, function_version: str) -> Lambd
     )
 
 
-def invoke(event: TestEvent, context: LambdaContext) -> EventResult:
-    """Run one event through the handler (inside ``local_aws``) and judge the response."""
+def invoke(event: TestEvent, context: LambdaContext, spec: FunctionSpec | None = None) -> EventResult:
+    """Run one event through the handler (inside ``local_aws``) and judge the response. What the handler
+    prints goes to stderr (Lambda sends it to the logs), so stdout holds only the report."""
     started = time.perf_counter()
-    response = invoke_payload(event.payload, context)
+    with contextlib.redirect_stdout(sys.stderr):
+        response = invoke_payload(event.payload, context, spec)
     duration = (time.perf_counter() - started) * 1000
     return EventResult(event.name, response, event.mismatches(response), duration)
 
 
-def invoke_payload(payload: Any, context: LambdaContext) -> Any:
+def invoke_payload(payload: Any, context: LambdaContext, spec: FunctionSpec | None = None) -> Any:
     """One invocation of the handler (inside ``local_aws``) with ``payload``; the response as Lambda returns it.
 
     Payload and response are round-tripped through JSON, as Lambda does, so neither side shares objects
     with the other (and a response Lambda could not serialize fails here too).
     """
-    handler = handler_module()
-    response = handler.lambda_handler(json.loads(json.dumps(payload)), context)
+    entry = spec.entry if spec is not None and spec.entry is not None else handler_module().lambda_handler
+    response = entry(json.loads(json.dumps(payload)), context)
     return json.loads(json.dumps(response))
 
 
@@ -312,10 +408,12 @@ def run_events(
     config_items: dict[str, int] | None = None,
     *,
     sample_data: bool = True,
+    function: LocalFunction | None = None,
 ) -> list[EventResult]:
-    """Every event in order, against one local DynamoDB (so later events see earlier writes, as in AWS)."""
-    with local_aws(template, config_items, sample_data=sample_data) as spec:
-        return [invoke(event, make_context(spec, alias, function_version)) for event in events]
+    """Every event in order through ``function`` (default: the Order API), against one local DynamoDB
+    (so later events see earlier writes, as in AWS)."""
+    with local_aws(template, config_items, sample_data=sample_data, function=function) as spec:
+        return [invoke(event, make_context(spec, alias, function_version), spec) for event in events]
 
 
 @contextlib.contextmanager

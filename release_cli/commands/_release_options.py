@@ -26,7 +26,9 @@ def add_target(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--function",
-        help="the function: its stages.toml key (with --stage; needed when the stage has several), or a name or ARN",
+        metavar="KEY",
+        help="the function: KEY (stages.toml) or a function name/ARN (a KEY needs --stage; with --stage it may be "
+        "omitted when the stage has one function)",
     )
     parser.add_argument("--audit-table", help="audit table name (instead of the stage's)")
 

@@ -1,4 +1,5 @@
-"""``release serve``: the Order API as a local HTTP server, what ``sam local start-api`` does, without Docker.
+"""``release serve``: the service's HTTP function (the Order API) as a local HTTP server, what ``sam local
+start-api`` does, without Docker.
 
 Serves on 127.0.0.1 (--port, default 3000 as SAM's; --port 0 takes a free port) and prints the URL.
 Each request becomes an API Gateway HTTP API event (payload format 2.0) and runs through the handler
@@ -14,6 +15,12 @@ per request on stderr; Ctrl-C stops it.
     release serve --stage dev
     curl -s -X POST 127.0.0.1:3000/orders -d '{"customerId":"CUST-001","items":[{"productId":"PROD-A","quantity":2}]}'
     curl -s 127.0.0.1:3000/orders/ORD-2024-001
+
+Only a function with an HTTP trigger (stages.toml ``trigger = { type = "http" }``) is served: the stream
+worker has no routes to answer. Without --function the stage's HTTP function is served; --function
+KEY (or the function's name or ARN) naming a function of another trigger is refused, exit 2, before
+anything listens. The function's resource is found in the template by its FunctionName, and the
+context's ARN carries its trigger alias (--alias overrides).
 
 Without --template the stage's template is taken from cdk.out as ``release local`` takes it: only
 when the manifest lists the stage and is newer than the infrastructure sources
@@ -32,7 +39,13 @@ import threading
 from types import FrameType
 from typing import Any
 
-from release_cli.commands._local_options import add_local_function_options, invoked_alias
+from release_cli.commands._local_options import (
+    add_local_function_options,
+    chosen_function,
+    invoked_alias,
+    local_function,
+    stage_config,
+)
 from release_cli.commands._options import command_parser
 from release_cli.error_report import report_error
 from release_cli.http_routes import RouteError, routes_from_template
@@ -44,6 +57,8 @@ from release_cli.local_invoke import (
     make_context,
 )
 from release_cli.local_template import local_template_file
+from service_model.functions import FunctionConfig
+from service_model.stages import StageConfig
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_PORT = 3000
@@ -57,7 +72,11 @@ def register(subparsers: Any) -> None:
         help_text="serve the Order API over HTTP on 127.0.0.1 (local tables, no Docker), like sam local start-api",
         description=__doc__,
     )
-    add_local_function_options(parser, template_gives="routes and tables")
+    add_local_function_options(
+        parser,
+        template_gives="routes and tables",
+        function_help="an HTTP-triggered one (default: the stage's HTTP function)",
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (0 takes a free one)")
     parser.set_defaults(func=run)
 
@@ -70,12 +89,13 @@ def run(args: argparse.Namespace) -> int:
             args, f"--port {args.port} is not a port number; use 0-65535 (0 takes a free one)", EXIT_USAGE
         )
     try:
+        function = http_function(stage_config(args), args.function)
         template_file = local_template_file(stage=args.stage, template=args.template)
         template = load_template(template_file)
         routes = routes_from_template(template)
         if not routes:
             raise LocalInvokeError(f"{template_file}: no AWS::ApiGatewayV2::Route; there is no HTTP API to serve")
-        alias = invoked_alias(args)
+        alias = invoked_alias(args, function)
         server = make_server(LocalApi(routes, _not_ready), HOST, args.port)
     except (LocalInvokeError, RouteError) as err:
         return report_error(args, str(err), EXIT_USAGE)
@@ -86,15 +106,19 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     try:
-        with local_aws(template, sample_data=args.sample_data) as spec:
+        with local_aws(template, sample_data=args.sample_data, function=local_function(function)) as spec:
 
             def invoke(event: dict[str, Any]) -> Any:
-                return invoke_payload(event, make_context(spec, alias, args.function_version))
+                return invoke_payload(event, make_context(spec, alias, args.function_version), spec)
 
             server.api = LocalApi(routes, invoke)
             _stop_on_signals()  # before the URL is printed: whoever reads it may stop the server at once
             port = server.server_address[1]
-            print(f"Order API on http://{HOST}:{port} (stage {args.stage}, alias {alias}); Ctrl-C stops it", flush=True)
+            print(
+                f"{function.key} ({spec.name}) on http://{HOST}:{port} (stage {args.stage}, alias {alias}); "
+                "Ctrl-C stops it",
+                flush=True,
+            )
             print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
             server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -105,6 +129,28 @@ def run(args: argparse.Namespace) -> int:
         server.server_close()
     sys.stderr.write("stopped\n")  # one write: no request log line can land inside it
     return EXIT_OK
+
+
+def http_function(config: StageConfig, given: str | None) -> FunctionConfig:
+    """The function to serve: ``--function`` if it has an HTTP trigger, else the stage's one HTTP function."""
+    http = [function for function in config.functions if function.is_http]
+    if given:
+        function = chosen_function(config, given)
+        if not function.is_http:
+            raise LocalInvokeError(
+                f"function {function.key} ({function.name}) has a {function.trigger.type} trigger, not an HTTP one: "
+                f"there is nothing to serve; HTTP functions of stage {config.name}: "
+                f"{', '.join(f.key for f in http) or 'none'} (run its events with release local --function "
+                f"{function.key})"
+            )
+        return function
+    if len(http) == 1:
+        return http[0]
+    if not http:
+        raise LocalInvokeError(f"stage {config.name} has no function with an HTTP trigger: there is nothing to serve")
+    raise LocalInvokeError(
+        f"stage {config.name} has {len(http)} HTTP functions ({', '.join(f.key for f in http)}): give --function KEY"
+    )
 
 
 def _not_ready(event: dict[str, Any]) -> Any:

@@ -1,14 +1,17 @@
 """``release smoke``: every production-safe test event against an alias, judged against its expectation.
 
-  release smoke --stage prod --alias prod                          # every function of the stage
+  release smoke --stage prod                                   # every function, each through its trigger alias
   release smoke --stage prod --function order-worker --alias prod
   release smoke --stage prod --alias prod --repeat 10 --junit-xml reports/smoke.xml
 
 Each function runs its own production-safe events (its ``events`` folder in stages.toml; the Order
-API's is ``test_events/``) through the alias; ``--events-dir`` runs one folder instead. On a stage of
-several functions without ``--function`` every function is smoked in turn, reported per function
-(JUnit: one testsuite per function) and the exit code covers them all; the JSON document is then
-{functions: [the one-function document below, one per function], ok}.
+API's is ``test_events/``, the worker's stream records ``test_events/order_worker/``, judged on their
+batchItemFailures) through its trigger alias (stages.toml ``trigger_alias``, default the stage's first
+alias), or through ``--alias`` when given. ``--function`` takes the stages.toml KEY or a function
+name/ARN. On a stage of several functions without ``--function`` every function is smoked in turn,
+reported per function with a total (JUnit: one testsuite per function) and the exit code covers them
+all; the JSON document is then {functions: [the one-function document below, one per function], ok}.
+``--events-dir`` runs one folder instead of the function's, so it needs ``--function`` there.
 
 ``--repeat N`` runs each event N times and reports the observed split by executed version against
 the alias's configured weights, each share with a 95 % Wilson interval (a configured weight inside
@@ -41,6 +44,7 @@ from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
+from release_cli.ops.function_config import service_function
 from release_cli.ops.junit_report import Case, Suite, prepare_report_path, write_suites
 from release_cli.ops.lambda_reads import get_alias
 from release_cli.ops.output import print_json, table
@@ -60,11 +64,14 @@ def register(subparsers: Any) -> None:
         description=__doc__,
     )
     add_target(parser)
-    parser.add_argument("--alias", required=True, help="the alias to test")
+    parser.add_argument("--alias", help="the alias to test (default: each function's trigger alias, from stages.toml)")
     parser.add_argument("--repeat", type=int, default=1, help="run each event this many times")
     parser.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report here")
     parser.add_argument(
-        "--events-dir", type=Path, help="folder of event files (default: each function's, from stages.toml)"
+        "--events-dir",
+        type=Path,
+        help="folder of event files (default: each function's, from stages.toml; needs --function on a stage of "
+        "several functions)",
     )
     add_json(parser)
     parser.set_defaults(func=run)
@@ -78,26 +85,38 @@ def run(args: argparse.Namespace) -> int:
         prepare_report_path(args.junit_xml)
     ctx = context_for(args)
     several = config is not None and not args.function and len(config.functions) > 1
+    if several and args.events_dir is not None and config is not None:
+        raise OpsError(
+            f"stage {config.name} has {len(config.functions)} functions ({', '.join(f.key for f in config.functions)}):"
+            " --events-dir needs --function KEY (each function smokes its own folder otherwise)"
+        )
     targets = targets_for_stage(ctx, config.name, config=config) if several and config else [target_for(ctx, args)]
-    plans = [(target, _events(args, config, target)) for target in targets]  # every folder read before any call
+    # every folder read and every alias named before any call
+    plans = [(target, _alias_name(args, config, target), _events(args, config, target)) for target in targets]
+    report_name = f"release smoke {args.alias or ', '.join(dict.fromkeys(alias for _, alias, _ in plans))}"
     runs: list[SmokeRun] = []
     suites: list[Suite] = []
     try:
-        for target, events in plans:
+        for target, alias_name, events in plans:
             if several:
-                print(f"== {target.function_key}: {target.function}", file=sys.stderr if args.json else sys.stdout)
-            smoke, suite = _smoke(ctx, args, target, events)
+                print(
+                    f"== {target.function_key}: {target.function}, alias {alias_name}",
+                    file=sys.stderr if args.json else sys.stdout,
+                )
+            smoke, suite = _smoke(ctx, args, target, alias_name, events)
             runs.append(smoke)
             suites.append(suite)
             if not args.json:
                 _print(smoke)
     except _Stopped as stopped:
         if args.junit_xml:  # CI still gets a report: what ran, and the error that stopped the run
-            write_suites(args.junit_xml, name=f"release smoke {args.alias}", suites=[*suites, stopped.suite])
+            write_suites(args.junit_xml, name=report_name, suites=[*suites, stopped.suite])
         raise stopped.error from None
     if args.junit_xml:
-        write_suites(args.junit_xml, name=f"release smoke {args.alias}", suites=suites)
+        write_suites(args.junit_xml, name=report_name, suites=suites)
     ok = all(smoke.ok for smoke in runs)
+    if several and not args.json:
+        _print_total(runs)
     if args.json:
         print_json({"functions": [s.to_json() for s in runs], "ok": ok} if several else runs[0].to_json())
     return EXIT_OK if ok else EXIT_REFUSED
@@ -111,17 +130,21 @@ class _Stopped(Exception):
         self.error, self.suite = error, suite
 
 
+def _alias_name(args: argparse.Namespace, config: StageConfig | None, target: Target) -> str:
+    """``--alias``, else the function's trigger alias (the one its HTTP API or event source invokes)."""
+    if args.alias:
+        return str(args.alias)
+    function = service_function(target, config)
+    if function is None:
+        raise OpsError(f"{target.function} is not a function of stages.toml, so it has no trigger alias: give --alias")
+    return function.trigger_alias
+
+
 def _events(args: argparse.Namespace, config: StageConfig | None, target: Target) -> list[TestEvent]:
     """The production-safe events for ``target``: ``--events-dir``, else its function's folder."""
     folder = args.events_dir
     if folder is None:
-        function = (
-            config.function(target.function_key)
-            if config is not None and target.function_key
-            else config.function_named(target.function)
-            if config is not None
-            else None
-        )
+        function = service_function(target, config)
         folder = project_root() / function.events_dir if function is not None else events_dir()
     events = [event for event in load_events(folder) if event.production_safe]
     if not events:
@@ -130,12 +153,12 @@ def _events(args: argparse.Namespace, config: StageConfig | None, target: Target
 
 
 def _smoke(
-    ctx: AwsContext, args: argparse.Namespace, target: Target, events: list[TestEvent]
+    ctx: AwsContext, args: argparse.Namespace, target: Target, alias_name: str, events: list[TestEvent]
 ) -> tuple[SmokeRun, Suite]:
-    alias = get_alias(ctx, target.function, args.alias)
+    alias = get_alias(ctx, target.function, alias_name)
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     progress = Progress(
-        len(events) * args.repeat, label=f"smoke {args.alias}", enabled=None if not args.json else False
+        len(events) * args.repeat, label=f"smoke {alias_name}", enabled=None if not args.json else False
     )
     done: list[SmokeResult] = []
 
@@ -175,6 +198,17 @@ def _print(smoke: SmokeRun) -> None:
         f"; versions the alias does not route to ran: {', '.join(smoke.unexpected_versions)}"
         if smoke.unexpected_versions
         else ""
+    )
+
+
+def _print_total(runs: list[SmokeRun]) -> None:
+    """One line for the whole stage: every function's invocations, and which functions failed."""
+    invocations = sum(len(smoke.results) for smoke in runs)
+    failures = sum(len(smoke.failed) for smoke in runs)
+    failed = [smoke.function for smoke in runs if not smoke.ok]
+    print(
+        f"\ntotal, {len(runs)} functions: {invocations - failures} matched, {failures} did not; "
+        + (f"FAILED: {', '.join(failed)}" if failed else "every function passed")
     )
 
 

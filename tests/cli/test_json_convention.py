@@ -151,7 +151,9 @@ def audit_documents(lab: Lab, monkeypatch: pytest.MonkeyPatch, synthesized: Synt
 
 def local_documents(lab: Lab, monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Iterator[Any]:
     template = synthesized.outdir / f"{naming.stack_name('dev')}.template.json"
-    yield run_release("local", "GetOrderStatusUnknown", "UnknownAction", "--template", template, "--json").json()
+    yield run_release(
+        "local", "GetOrderStatusUnknown", "UnknownAction", "--function", "order-api", "--template", template, "--json"
+    ).json()
 
 
 def seed_documents(lab: Lab, monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Iterator[Any]:

@@ -83,6 +83,16 @@ TEMPLATE: dict[str, Any] = {
                 },
             },
         },
+        "OrderWorkerFunction": {  # same handler string as the Order API's: found by FunctionName, never by Handler
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "FunctionName": "dev-OrderWorker",
+                "Handler": "handler.lambda_handler",
+                "MemorySize": 128,
+                "Timeout": 10,
+                "Environment": {"Variables": {"ORDERS_TABLE": {"Ref": "OrdersTable"}, "STAGE": "dev"}},
+            },
+        },
     }
 }
 

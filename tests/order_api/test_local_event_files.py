@@ -16,7 +16,7 @@ from tests.order_api.conftest import TEMPLATE
 def local(tmp_path: Path, *argv: str) -> int:
     template = tmp_path / "template.json"
     template.write_text(json.dumps(TEMPLATE))
-    return main(["local", "--template", str(template), "--alias", "dev", "--quiet", *argv])
+    return main(["local", "--template", str(template), "--function", "order-api", "--alias", "dev", "--quiet", *argv])
 
 
 def test_a_bare_payload_runs_with_no_expectation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +48,9 @@ def test_the_run_says_which_stage_alias_and_template_it_used(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert local(tmp_path, "GetOrderStatus") == 0
-    assert capsys.readouterr().err.startswith(f"stage dev, alias dev, template {tmp_path / 'template.json'}")
+    assert capsys.readouterr().err.startswith(
+        f"stage dev, function order-api (dev-VersionedOrderAPI), alias dev, template {tmp_path / 'template.json'}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,15 @@ from service_model.naming import stack_name
 from tests.conftest import ROOT, CliResult, Synthesized
 
 LONG_AGO = 1_000_000_000  # 2001-09-09T01:46:40Z
-EVENT_ARGS = ("--events-dir", str(ROOT / "test_events"), "UnknownAction", "--no-sample-data", "--quiet")
+EVENT_ARGS = (
+    "--function",
+    "order-api",
+    "--events-dir",
+    str(ROOT / "test_events"),
+    "UnknownAction",
+    "--no-sample-data",
+    "--quiet",
+)
 
 
 def _project(tmp_path: Path, synthesized: Synthesized, *, listed: tuple[str, ...]) -> Path:

@@ -50,7 +50,9 @@ TEMPLATE_ROWS = {
         ("protect", "--stage", "dev", "--dry-run", "--from-synth", "--cdk-out", "{bad}"), "{", at="manifest.json"
     ),
     "local --template": Row(("local", "--template", "{bad}", "--quiet"), "{ not json"),
-    "local -e": Row(("local", "--template", "{dir}/dev.json", "-e", "{bad}", "--quiet"), "{ not json"),
+    "local -e": Row(
+        ("local", "--template", "{dir}/dev.json", "--function", "order-api", "-e", "{bad}", "--quiet"), "{ not json"
+    ),
     "serve --template": Row(("serve", "--template", "{bad}", "--port", "0"), "{ not json"),
 }
 
@@ -105,7 +107,7 @@ def test_local_events_dir_problems_name_the_folder(
         events.write_text("{}")
     template = tmp_path / "dev.json"
     template.write_text(PAIR.new.read_text())
-    result = run_cli("local", "--template", template, "--events-dir", events)
+    result = run_cli("local", "--template", template, "--function", "order-api", "--events-dir", events)
     assert (result.code, result.err.splitlines()[0]) == (2, f"error: {events}: no event files (*.json)")
 
 

@@ -68,7 +68,9 @@ def test_local_template_and_event_file_are_taken_from_the_current_directory(
     shutil.copy(ROOT / "test_events" / "UnknownAction.json", here / "event.json")
     shutil.copy(template_path("dev", cdk_out=synthesized.outdir), here / "dev.template.json")
     rel = Path("..") / "dev.template.json"
-    result = run_cli("local", "--template", rel, "-e", "../event.json", "--no-sample-data", "--quiet")
+    result = run_cli(
+        "local", "--template", rel, "--function", "order-api", "-e", "../event.json", "--no-sample-data", "--quiet"
+    )
     assert result.code == 0, result.err
     assert f"template {rel}" in result.err
 

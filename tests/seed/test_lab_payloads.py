@@ -42,7 +42,17 @@ def test_release_local_gives_the_labs_answers(
         path = tmp_path / f"lab{index}.json"
         path.write_bytes(lab.text.encode("utf-8"))  # the lab's bytes, as a user would save them
         files += ["-e", str(path)]
-    argv = ["local", "--template", str(dev_template), "--alias", "staging", "--function-version", STAGING_VERSION]
+    argv = [
+        "local",
+        "--template",
+        str(dev_template),
+        "--function",
+        "order-api",
+        "--alias",
+        "staging",
+        "--function-version",
+        STAGING_VERSION,
+    ]
     code = main([*argv, "--json", *files])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -61,7 +71,19 @@ def test_release_local_without_sample_data_cannot_find_the_labs_order(
     lab = LAB_PAYLOADS[-1]
     path = tmp_path / "status.json"
     path.write_text(lab.text)
-    code = main(["local", "--template", str(dev_template), "--no-sample-data", "--json", "-e", str(path)])
+    code = main(
+        [
+            "local",
+            "--template",
+            str(dev_template),
+            "--function",
+            "order-api",
+            "--no-sample-data",
+            "--json",
+            "-e",
+            str(path),
+        ]
+    )
     assert code == 0  # a bare payload has no expectation to miss
     assert json.loads(capsys.readouterr().out)[0]["response"]["statusCode"] == 404
 
