@@ -267,7 +267,10 @@ def _indent(text: str) -> str:
 
 
 def _answer(response: Any) -> Any:
-    """The short answer to show: an HTTP status, or how many records a stream consumer reported failed."""
+    """The short answer to show: an HTTP status, how many records a stream consumer reported failed, or
+    the error the function raised."""
+    if isinstance(response, dict) and "errorType" in response and "statusCode" not in response:
+        return f"raised {response['errorType']}"
     if isinstance(response, dict) and isinstance(response.get("batchItemFailures"), list):
         return f"{len(response['batchItemFailures'])} failed record(s)"
     return response.get("statusCode") if isinstance(response, dict) else None
