@@ -34,7 +34,7 @@ VALID: dict[str, list[str]] = {
     "baseline": ["--stage", "dev", "--baselines", "{tmp}/baselines"],
     "canary": [*TARGET, "--alias", "staging", "--version", "1", "--weight", "0.1", "--dry-run"],
     "invoke": ["GetOrderStatusUnknown", *TARGET, "--alias", "prod"],
-    "local": ["GetOrderStatusUnknown"],
+    "local": ["GetOrderStatusUnknown", "--function", "order-api"],
     "promote": [*TARGET, "--alias", "prod", "--to", "2", "--dry-run"],
     "protect": ["--stage", "dev", "--dry-run", "--from-synth"],
     "prune": [*TARGET, "--keep", "1", "--no-stack"],
