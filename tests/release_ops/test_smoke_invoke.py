@@ -256,4 +256,3 @@ def test_an_aws_error_mid_run_still_writes_a_junit_report(
     error = suite.find("testcase[@name='smoke run']/error")
     assert error is not None and "AccessDeniedException" in (error.get("message") or "")
     assert suite.find("testcase[@name='GetOrderStatusUnknown']") is not None
-
