@@ -34,7 +34,7 @@ from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.confirm import AN_INVOKE, confirm
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
-from release_cli.ops.function_config import service_function
+from release_cli.ops.function_config import require_stage_for_key, service_function
 from release_cli.ops.invoker import invoke
 from release_cli.ops.output import print_json, readable_response
 from release_cli.ops.production import decide
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.event) == bool(args.payload):
         raise OpsError("give an EVENT name or --payload JSON (one of them)")
     _check_payload(args)
+    require_stage_for_key(args.stage, args.function)
     config = load_stage(args.stage) if args.stage else None
     if config is not None and args.event and not args.function and len(config.functions) > 1:
         args.function = _holder(config, args.event)

@@ -27,7 +27,7 @@ when the manifest lists the stage and is newer than the infrastructure sources
 (release_cli.local_template).
 
 Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, a stale or partial cloud
-assembly, no routes, port in use).
+assembly, no routes, port in use, a function without an HTTP trigger or not of the stage).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
-from release_cli.ops.function_config import service_function
+from release_cli.ops.function_config import require_stage_for_key, service_function
 from release_cli.ops.junit_report import Case, Suite, prepare_report_path, write_suites
 from release_cli.ops.lambda_reads import get_alias
 from release_cli.ops.output import print_json, table
@@ -80,6 +80,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.repeat < 1:
         raise OpsError("--repeat must be at least 1")
+    require_stage_for_key(args.stage, args.function)
     config = load_stage(args.stage) if args.stage else None
     if args.junit_xml:
         prepare_report_path(args.junit_xml)

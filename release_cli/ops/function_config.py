@@ -8,6 +8,7 @@ then every stage's (``--function dev-OrderWorker`` without ``--stage`` still fin
 
 from __future__ import annotations
 
+from release_cli.ops.errors import OpsError
 from release_cli.ops.target import Target
 from service_model.functions import FunctionConfig
 from service_model.stages import StageConfig, load_stages
@@ -26,3 +27,15 @@ def service_function(target: Target, config: StageConfig | None) -> FunctionConf
     name = function_name_of(target.function)
     stages = ([config] if config is not None else []) + list(load_stages().values())
     return next((found for stage in stages if (found := stage.function_named(name)) is not None), None)
+
+
+def require_stage_for_key(stage: str | None, function: str | None) -> None:
+    """``--function order-worker`` without ``--stage`` would be taken as a physical name no account has:
+    a stages.toml KEY needs its stage, and the error says so before any AWS call."""
+    if stage or not function:
+        return
+    keys = {f.key for config in load_stages().values() for f in config.functions}
+    if function in keys:
+        raise OpsError(
+            f"--function {function} is a stages.toml KEY: give --stage S too (or the function's name or ARN)"
+        )

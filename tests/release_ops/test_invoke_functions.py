@@ -102,3 +102,13 @@ def test_a_physical_name_finds_the_functions_folder_without_stage(
     result = run_cli("invoke", "ModifySkipped", "--function", WORKER, "--alias", "prod", "--json")
     assert result.code == 0, result.err
     assert result.json()["matched"] is True
+
+
+@pytest.mark.parametrize("command", ["invoke", "smoke"])
+def test_a_key_without_stage_asks_for_the_stage(
+    command: str, aws_env: str, run_cli: Callable[..., CliResult]
+) -> None:  # aws_env: were the check gone, the calls would reach the moto server, never an account
+    event = ["ModifySkipped"] if command == "invoke" else []
+    result = run_cli(command, *event, "--function", "order-worker", "--alias", "prod")
+    assert result.code == 2
+    assert "--function order-worker is a stages.toml KEY: give --stage S too" in result.err
