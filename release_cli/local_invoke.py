@@ -77,12 +77,23 @@ class EventResult:
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """What the template says about the Order API function."""
+    """What the template says about the function that runs (the Order API unless another is named)."""
 
     name: str
     environment: dict[str, str]
     memory_mb: int
     timeout_s: int
+    code_dir: Path = HANDLER_DIR
+    handler: str = HANDLER_NAME
+
+
+@dataclass(frozen=True)
+class LocalFunction:
+    """Which function of the template runs locally: its physical name, code folder and handler."""
+
+    name: str
+    code_dir: Path
+    handler: str = HANDLER_NAME
 
 
 def template_path(stage: str, cdk_out: Path | None = None) -> Path:
@@ -162,13 +173,17 @@ def _mapping(logical_id: str, key: str, props: dict[str, Any]) -> dict[str, Any]
     return value
 
 
-def function_spec(template: dict[str, Any], tables: dict[str, dict[str, Any]]) -> FunctionSpec:
-    """The function whose handler is the Order API's, its environment resolved to plain strings."""
+def function_spec(
+    template: dict[str, Any], tables: dict[str, dict[str, Any]], function: LocalFunction | None = None
+) -> FunctionSpec:
+    """The function named by ``function`` (found by its FunctionName), else the one whose handler is
+    the Order API's, its environment resolved to plain strings."""
     for logical_id, resource in template["Resources"].items():
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Function":
             continue
         props = _properties(logical_id, resource)
-        if props.get("Handler") == HANDLER_NAME:
+        chosen = props.get("FunctionName") == function.name if function else props.get("Handler") == HANDLER_NAME
+        if chosen:
             variables = _mapping(logical_id, "Variables", _mapping(logical_id, "Environment", props))
             environment = {key: _resolve(value, tables) for key, value in variables.items()}
             name = props.get("FunctionName")
@@ -177,7 +192,11 @@ def function_spec(template: dict[str, Any], tables: dict[str, dict[str, Any]]) -
                 environment=environment,
                 memory_mb=_whole_number(logical_id, "MemorySize", props, 128),
                 timeout_s=_whole_number(logical_id, "Timeout", props, 3),
+                code_dir=function.code_dir if function else HANDLER_DIR,
+                handler=function.handler if function else HANDLER_NAME,
             )
+    if function is not None:
+        raise LocalInvokeError(f"the template has no AWS::Lambda::Function named {function.name}")
     raise LocalInvokeError(f"the template has no AWS::Lambda::Function with Handler {HANDLER_NAME}")
 
 
@@ -203,13 +222,15 @@ def local_aws(
     *,
     sample_data: bool = True,
     sample_file: Path | None = None,
+    function: LocalFunction | None = None,
 ) -> Iterator[FunctionSpec]:
     """moto with the template's tables created (the sample orders in the orders table unless
-    ``sample_data`` is false) and the handler's environment set; restored on exit."""
+    ``sample_data`` is false) and the handler's environment set; restored on exit. ``function``: the
+    function to run (default: the Order API)."""
     from moto import mock_aws  # imported here: moto is a dev dependency, and slow to import
 
     tables = table_definitions(template)
-    spec = function_spec(template, tables)
+    spec = function_spec(template, tables, function)
     samples = _sample_items(sample_file) if sample_data else []
     overrides = {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, **spec.environment}
     # An endpoint set for a moto server or a real account would route the handler's calls past the mock.
@@ -228,11 +249,11 @@ def local_aws(
                 raise LocalInvokeError("the function has no ORDERS_TABLE variable; run with --no-sample-data")
             for item in samples:
                 client.put_item(TableName=orders_table, Item=item)
-        reset_handler_state()
+        cold_start(spec)
         try:
             yield spec
         finally:
-            reset_handler_state()
+            cold_start(spec)
 
 
 def _sample_items(path: Path | None) -> list[dict[str, Any]]:
@@ -273,6 +294,55 @@ def reset_handler_state() -> None:
     importlib.import_module("order_service.runtime_config").clear_cache()
 
 
+def cold_start(spec: FunctionSpec) -> None:
+    """Forget the container's state: the Order API's caches, or any other function's modules."""
+    if spec.code_dir == HANDLER_DIR:
+        reset_handler_state()
+        return
+    for name, module in list(sys.modules.items()):
+        if Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(spec.code_dir.resolve()):
+            del sys.modules[name]
+
+
+def function_handler(spec: FunctionSpec) -> Any:
+    """The callable ``spec.handler`` names, imported from the function's code folder as Lambda would.
+
+    The Order API's ``handler`` module keeps its plain name (the tests and ``release serve`` import
+    it); another function's top-level modules (``handler``, ``version``) are loaded under names of
+    their own so two functions' same-named modules never meet in one process."""
+    if spec.code_dir == HANDLER_DIR:
+        return getattr(handler_module(), spec.handler.rsplit(".", 1)[1])
+    module_name, attribute = spec.handler.rsplit(".", 1)
+    prefix = f"_local_{spec.code_dir.name}"
+    key = f"{prefix}.{module_name}"
+    if key not in sys.modules:
+        sys.dont_write_bytecode = True
+        if str(spec.code_dir) not in sys.path:
+            sys.path.insert(0, str(spec.code_dir))
+        saved = sys.modules.get("version")
+        sys.modules["version"] = _load(f"{prefix}.version", spec.code_dir / "version.py")
+        try:
+            _load(key, spec.code_dir / f"{module_name.replace('.', '/')}.py")
+        finally:
+            if saved is None:
+                sys.modules.pop("version", None)
+            else:
+                sys.modules["version"] = saved
+    return getattr(sys.modules[key], attribute)
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    import importlib.util
+
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise LocalInvokeError(f"{path}: cannot be imported as the handler's module")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module
+    module_spec.loader.exec_module(module)
+    return module
+
+
 def make_context(spec: FunctionSpec, alias: str, function_version: str) -> LambdaContext:
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{spec.name}:{alias}"
     return LambdaContext(
@@ -285,22 +355,22 @@ def make_context(spec: FunctionSpec, alias: str, function_version: str) -> Lambd
     )
 
 
-def invoke(event: TestEvent, context: LambdaContext) -> EventResult:
+def invoke(event: TestEvent, context: LambdaContext, spec: FunctionSpec | None = None) -> EventResult:
     """Run one event through the handler (inside ``local_aws``) and judge the response."""
     started = time.perf_counter()
-    response = invoke_payload(event.payload, context)
+    response = invoke_payload(event.payload, context, spec)
     duration = (time.perf_counter() - started) * 1000
     return EventResult(event.name, response, event.mismatches(response), duration)
 
 
-def invoke_payload(payload: Any, context: LambdaContext) -> Any:
+def invoke_payload(payload: Any, context: LambdaContext, spec: FunctionSpec | None = None) -> Any:
     """One invocation of the handler (inside ``local_aws``) with ``payload``; the response as Lambda returns it.
 
     Payload and response are round-tripped through JSON, as Lambda does, so neither side shares objects
     with the other (and a response Lambda could not serialize fails here too).
     """
-    handler = handler_module()
-    response = handler.lambda_handler(json.loads(json.dumps(payload)), context)
+    handler = function_handler(spec) if spec is not None else handler_module().lambda_handler
+    response = handler(json.loads(json.dumps(payload)), context)
     return json.loads(json.dumps(response))
 
 
@@ -312,10 +382,11 @@ def run_events(
     config_items: dict[str, int] | None = None,
     *,
     sample_data: bool = True,
+    function: LocalFunction | None = None,
 ) -> list[EventResult]:
     """Every event in order, against one local DynamoDB (so later events see earlier writes, as in AWS)."""
-    with local_aws(template, config_items, sample_data=sample_data) as spec:
-        return [invoke(event, make_context(spec, alias, function_version)) for event in events]
+    with local_aws(template, config_items, sample_data=sample_data, function=function) as spec:
+        return [invoke(event, make_context(spec, alias, function_version), spec) for event in events]
 
 
 @contextlib.contextmanager

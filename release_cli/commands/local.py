@@ -9,6 +9,9 @@ manifest must list the stage (after cdk synth -c stage=prod, the dev template on
 synth's) and be newer than every infrastructure source; an edit to the handler or the events needs
 no synth, both are read from source (release_cli.local_template).
 
+``--function KEY`` runs another function of stages.toml (``order-worker``: its handler, its
+environment from the template, its own events folder, judged the same way; the worker's stream
+records answer with ``batchItemFailures``); without it, the stage's first function (the Order API).
 ``--json``: a list of results, each {name, verdict, problems, durationMs, response}.
 Exit codes: 0 every event matched its expectation, 1 at least one did not, 2 bad input
 (unknown event name, missing or unusable template, a stale or partial cloud assembly, invalid event file).
@@ -22,12 +25,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from release_cli.commands._local_options import add_local_function_options, invoked_alias
+from release_cli.commands._local_options import add_local_function_options
 from release_cli.commands._options import command_parser
 from release_cli.error_report import report_error
-from release_cli.local_invoke import EventResult, LocalInvokeError, load_template, run_events
+from release_cli.local_invoke import EventResult, LocalFunction, LocalInvokeError, load_template, run_events
 from release_cli.local_template import local_template_file
 from release_cli.ops.output import readable_response
+from service_model.functions import FunctionConfig
+from service_model.project import project_root
+from service_model.stages import StageConfigError, load_stage
 from service_model.test_events import TestEvent, TestEventError, events_dir, load_event_file, load_events
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
@@ -53,7 +59,12 @@ def register(subparsers: Any) -> None:
     )
     add_local_function_options(parser, template_gives="tables")
     parser.add_argument(
-        "--events-dir", type=Path, default=events_dir(), help="folder of event files (default: %(default)s)"
+        "--function", metavar="KEY", help="the function to run, by its stages.toml key (default: the first)"
+    )
+    parser.add_argument(
+        "--events-dir",
+        type=Path,
+        help=f"folder of event files: the function's own in stages.toml; the first function's (default: {events_dir()})",
     )
     parser.add_argument("--quiet", action="store_true", help="print one line per event, not the responses")
     parser.add_argument(
@@ -65,13 +76,24 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     stage = args.stage
     try:
+        function = _function(args)
+        if args.events_dir is None:
+            args.events_dir = project_root() / function.events_dir
         events = _chosen_events(args)
         template_file = local_template_file(stage=stage, template=args.template)
         template = load_template(template_file)
-        alias = invoked_alias(args)
-        print(f"stage {stage}, alias {alias}, template {template_file}", file=sys.stderr)
+        alias = args.alias or function.trigger_alias
+        print(f"stage {stage}, function {function.key}, alias {alias}, template {template_file}", file=sys.stderr)
+        local = LocalFunction(
+            name=function.name, code_dir=project_root() / "lambda_src" / function.code, handler=function.handler
+        )
         results = run_events(
-            events, template, alias=alias, function_version=args.function_version, sample_data=args.sample_data
+            events,
+            template,
+            alias=alias,
+            function_version=args.function_version,
+            sample_data=args.sample_data,
+            function=None if function.key == load_stage(stage).primary.key else local,
         )
     except (TestEventError, LocalInvokeError) as err:
         return report_error(args, str(err), EXIT_USAGE)
@@ -86,6 +108,17 @@ def run(args: argparse.Namespace) -> int:
     summary += f", {unjudged} ran with no expectation" if unjudged else ""
     print(summary + (f": {', '.join(failed)}" if failed else ""))
     return EXIT_MISMATCH if failed else EXIT_OK
+
+
+def _function(args: argparse.Namespace) -> FunctionConfig:
+    """``--function KEY`` of the stage, else its first function; an unknown key lists the keys."""
+    config = load_stage(args.stage)
+    if not args.function:
+        return config.primary
+    try:
+        return config.function(args.function)
+    except StageConfigError as err:
+        raise LocalInvokeError(str(err)) from None
 
 
 def _chosen_events(args: argparse.Namespace) -> list[TestEvent]:
@@ -107,7 +140,7 @@ def _select(events: list[Any], names: list[str]) -> list[Any]:
 
 
 def _print_result(result: EventResult, *, quiet: bool, judged: bool) -> None:
-    status = result.response.get("statusCode") if isinstance(result.response, dict) else None
+    status = _answer(result.response)
     verdict = ("MATCH" if result.matched else "MISMATCH") if judged else "RAN"
     print(f"{verdict:8} {result.name:28} {status}  {result.duration_ms:.1f} ms")
     for problem in result.problems:
@@ -129,3 +162,10 @@ def _as_json(event: TestEvent, result: EventResult) -> dict[str, Any]:
 
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _answer(response: Any) -> Any:
+    """The short answer to show: an HTTP status, or a stream consumer's failed records."""
+    if isinstance(response, dict) and "batchItemFailures" in response:
+        return f"{len(response['batchItemFailures'])} failed record(s)"
+    return response.get("statusCode") if isinstance(response, dict) else None

@@ -48,7 +48,9 @@ def test_the_run_says_which_stage_alias_and_template_it_used(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert local(tmp_path, "GetOrderStatus") == 0
-    assert capsys.readouterr().err.startswith(f"stage dev, alias dev, template {tmp_path / 'template.json'}")
+    assert capsys.readouterr().err.startswith(
+        f"stage dev, function order-api, alias dev, template {tmp_path / 'template.json'}"
+    )
 
 
 @pytest.mark.parametrize(
