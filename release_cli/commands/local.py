@@ -64,7 +64,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--events-dir",
         type=Path,
-        help=f"folder of event files: the function's own in stages.toml; the first function's (default: {events_dir()})",
+        help=f"folder of event files: the function's own in stages.toml; the first function's "
+        f"(default: {events_dir()})",
     )
     parser.add_argument("--quiet", action="store_true", help="print one line per event, not the responses")
     parser.add_argument(
