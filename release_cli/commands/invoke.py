@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from release_cli.commands._options import command_parser
@@ -29,6 +30,8 @@ from release_cli.ops.errors import EXIT_OK, EXIT_REFUSED, OpsError
 from release_cli.ops.invoker import invoke
 from release_cli.ops.output import print_json, readable_response
 from release_cli.ops.production import decide
+from service_model.project import project_root
+from service_model.stages import load_stage
 from service_model.test_events import TestEvent, events_dir, load_events
 
 
@@ -96,7 +99,16 @@ def _event(args: argparse.Namespace) -> TestEvent | None:
         if not isinstance(parsed, dict):
             raise OpsError("--payload must be a JSON object")
         return None
-    by_name = {event.name: event for event in load_events(events_dir())}
+    by_name = {event.name: event for event in load_events(_events_folder(args))}
     if args.event not in by_name:
         raise OpsError(f"unknown event {args.event!r}; known: {', '.join(by_name)}")
     return by_name[args.event]
+
+
+def _events_folder(args: argparse.Namespace) -> Path:
+    """The events of the function ``--function KEY`` names in ``--stage``; otherwise the Order API's."""
+    if args.stage and args.function:
+        function = next((f for f in load_stage(args.stage).functions if f.key == args.function), None)
+        if function is not None:
+            return project_root() / function.events_dir
+    return events_dir()

@@ -310,3 +310,13 @@ def test_each_function_smokes_its_own_events_folder() -> None:
     assert {e.name for e in worker} >= {"InsertUnknownOrderSkipped", "ModifySkipped"}
     assert "GetOrderStatusUnknown" in {e.name for e in api} and not {e.name for e in worker} & {e.name for e in api}
     assert all(e.production_safe for e in [*worker, *api])
+
+
+def test_invoke_finds_an_event_in_the_named_functions_own_folder() -> None:
+    import argparse
+
+    worker = argparse.Namespace(stage="prod", function="order-worker", payload=None, event="ModifySkipped")
+    assert invoke_command._event(worker).expected == {"batchItemFailures": []}  # type: ignore[union-attr]
+    api = argparse.Namespace(stage="prod", function=None, payload=None, event="ModifySkipped")
+    with pytest.raises(Exception, match="unknown event 'ModifySkipped'"):
+        invoke_command._event(api)  # the Order API's folder has no such event
