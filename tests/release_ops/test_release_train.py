@@ -168,3 +168,19 @@ def test_ctrl_c_between_moves_puts_the_first_back_and_exits_130(
     assert result.code == 130
     assert "order-api: alias prod put back to 1 (audited)" in result.err and "interrupted" in result.err
     assert (api.state("prod"), worker.state("prod")) == (("1", {}), ("1", {}))
+
+
+def test_audit_of_a_stage_merges_every_functions_trail_newest_first(service: Service, run_cli: Any) -> None:
+    api, worker = service
+    release = _release(run_cli, *PROMOTE)["releaseId"]
+    assert run_cli("rollback", "--stage", "prod", "--function", "order-worker", "--alias", "prod", "--yes").code == 0
+    trail = _release(run_cli, "audit", "--stage", "prod", "--alias", "prod")
+    assert [(r["function"], r["action"], r["releaseId"]) for r in trail] == [
+        (worker.function, "rollback", ""),
+        (worker.function, "promote", release),
+        (api.function, "promote", release),
+    ]  # fmt: skip  (the train moved the Order API first)
+    assert {r["function"] for r in trail} == {api.function, worker.function} and len(trail) == 3
+    assert [r["at"] for r in trail] == sorted((r["at"] for r in trail), reverse=True)
+    limited = _release(run_cli, "audit", "--stage", "prod", "--alias", "prod", "--limit", "1")
+    assert [r["action"] for r in limited] == ["rollback"]
