@@ -3,16 +3,14 @@ second move puts the first back, a release is rolled back whole, and audit lists
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from release_cli.ops.release_train import new_release_id
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients
-from tests.release_ops.conftest import REGION, Lab, new_lab
+from tests.release_ops.conftest import Lab, new_lab, two_function_stack
 
 Service = tuple[Lab, Lab]
 PROMOTE = ("promote", "--stage", "prod", "--all", "--alias", "prod", "--from-alias", "staging", "--yes")
@@ -28,18 +26,8 @@ def service(aws_env: str) -> Iterator[Service]:
         lab.publish("v2")
         lab.alias("prod", "1")
         lab.alias("staging", "2")
-    outputs = {
-        "FunctionName": api.function, "NewVersion": "2", "AuditTableName": api.table,
-        "OrderWorkerFunctionName": worker.function, "OrderWorkerNewVersion": "2",
-    }  # fmt: skip
-    cloudformation = boto3.client("cloudformation", region_name=REGION)
-    template = {
-        "Resources": {"M": {"Type": "AWS::SNS::Topic"}},
-        "Outputs": {k: {"Value": v} for k, v in outputs.items()},
-    }
-    cloudformation.create_stack(StackName="version-demo-prod", TemplateBody=json.dumps(template))
-    yield api, worker
-    cloudformation.delete_stack(StackName="version-demo-prod")
+    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
+        yield api, worker
 
 
 def _release(run_cli: Any, *argv: str) -> Any:
