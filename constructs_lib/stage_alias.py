@@ -26,7 +26,8 @@ class StageAlias(Construct):
     Keyword-only props:
       function: the function the alias belongs to.
       new_version: the version this deploy publishes (what ``"new"`` means).
-      spec: name, target, optional weighted route (``rollout`` is handled by ``GradualRollout``).
+      spec: name, target, optional weighted route (``rollout`` is handled by ``GradualRollout``),
+        provisioned concurrency (execution environments kept warm for the alias's version; 0: none).
     Exposes ``alias`` and ``spec``.
     """
 
@@ -57,4 +58,5 @@ class StageAlias(Construct):
             version=resolve_version(self, function, new_version, spec.target),
             additional_versions=additional,
             description=spec.description or None,
+            provisioned_concurrent_executions=spec.provisioned_concurrency or None,
         )

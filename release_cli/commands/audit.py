@@ -8,7 +8,8 @@
 fromWeights, toVersion, toWeights, reason, toolVersion, revisionBefore, revisionAfter,
 deletedVersions, bytesFreed, undoes (a rollback: the recordId of the move it undid), releaseId
 (a release train's id), recordId}. With --release the list holds every function's records of that
-release, in stages.toml order.
+release, in stages.toml order; with --stage alone on a stage of several functions, every function's
+records of the alias (or prunes), merged newest first.
 Exit codes: 0 listed (also when empty), 2 bad input or AWS error.
 """
 
@@ -20,11 +21,12 @@ from typing import Any
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
 from release_cli.ops.audit_log import read_trail
+from release_cli.ops.clients import AwsContext
 from release_cli.ops.errors import EXIT_OK, OpsError
 from release_cli.ops.lambda_reads import AliasState
 from release_cli.ops.output import print_json, table
 from release_cli.ops.release_records import print_release, release_records
-from release_cli.ops.target import targets_for_stage
+from release_cli.ops.target import Target, targets_for_stage
 from service_model.stages import load_stage
 
 
@@ -47,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise OpsError("--limit must be at least 1")
     ctx = context_for(args)
+    config = load_stage(args.stage) if args.stage else None
+    if config is not None and not args.function and len(config.functions) > 1:
+        return _whole_stage(ctx, args, targets_for_stage(ctx, config.name, audit_table=args.audit_table))
     target = target_for(ctx, args)
     records = read_trail(
         ctx, target.require_audit_table(), function=target.function, alias=args.alias or "", limit=args.limit
@@ -73,6 +78,33 @@ def run(args: argparse.Namespace) -> int:
         for r in records
     ]
     table(("at", "action", "from", "to", "who", "reason"), moves)
+    return EXIT_OK
+
+
+def _whole_stage(ctx: AwsContext, args: argparse.Namespace, targets: list[Target]) -> int:
+    """Every function's trail of the alias (or prunes), merged newest first, at most --limit records."""
+    records = [
+        record
+        for target in targets
+        for record in read_trail(
+            ctx, target.require_audit_table(), function=target.function, alias=args.alias or "", limit=args.limit
+        )
+    ]
+    records = sorted(records, key=lambda r: (r.at, r.record_id), reverse=True)[: args.limit]
+    if args.json:
+        print_json([record.to_json() for record in records])
+        return EXIT_OK
+    if not records:
+        print(f"no records for {'alias ' + args.alias if args.alias else 'prunes'} of stage {args.stage}'s functions")
+        return EXIT_OK
+    table(
+        ("at", "function", "action", "from", "to", "release", "reason"),
+        [
+            (r.at, r.function, r.action or "prune", r.from_version or ", ".join(r.deleted_versions), r.to_version,
+             r.release_id, r.reason)
+            for r in records
+        ],
+    )  # fmt: skip
     return EXIT_OK
 
 

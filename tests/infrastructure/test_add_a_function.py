@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +102,31 @@ def test_the_functions_already_there_keep_every_logical_id(with_job: Synthesized
         assert before <= after, f"{stage}: {sorted(before - after)} would be replaced"
         added = after - before
         assert added and all("NightlyReport" in logical_id for logical_id in added), sorted(added)
+
+
+def test_provisioned_concurrency_is_set_per_alias(tmp_path: Path) -> None:
+    """The seed's table: provisioned concurrency per version, through an alias; only where declared."""
+    import dataclasses
+
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from service_model.stages import load_stages
+    from stacks.version_demo_stack import VersionDemoStack
+    from tests.conftest import cdk_json_context
+
+    prod = load_stages()["prod"]
+    worker = prod.function("order-worker")
+    warm = dataclasses.replace(worker.aliases[0], provisioned_concurrency=3)
+    config = dataclasses.replace(
+        prod,
+        functions=tuple(
+            dataclasses.replace(f, aliases=(warm,)) if f.key == "order-worker" else f for f in prod.functions
+        ),
+    )
+    app = App(context=cdk_json_context(), outdir=str(tmp_path), analytics_reporting=False)
+    template = Template.from_stack(VersionDemoStack(app, "pc", config=config)).to_json()["Resources"]
+    configs = {k: r["Properties"].get("ProvisionedConcurrencyConfig") for k, r in template.items()
+               if r["Type"] == "AWS::Lambda::Alias"}  # fmt: skip
+    assert {k for k, v in configs.items() if v} == {k for k in configs if k.startswith("OrderWorkerAliasProd")}
+    assert [v for v in configs.values() if v] == [{"ProvisionedConcurrentExecutions": 3}]

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from release_cli.local_invoke import LocalFunction, function_spec, run_events, table_definitions
+from release_cli.local_invoke import LocalFunction, function_spec, run_events, table_definitions, template_path
 from service_model.project import SOURCE_ROOT
 from service_model.test_events import load_events
-from tests.conftest import CliResult
+from tests.conftest import CliResult, Synthesized
 from tests.order_api.conftest import TEMPLATE
 from tests.order_worker.conftest import EVENTS_DIR
 
@@ -190,3 +190,24 @@ def test_an_unknown_function_lists_the_keys(
     result = run_cli("local", "--function", "order-report", "--template", template_file())
     assert result.code == 2
     assert "unknown function 'order-report'; functions: order-api (dev-VersionedOrderAPI), order-worker" in result.err
+
+
+def test_the_workers_events_run_on_the_synthesized_template(
+    synthesized: Synthesized, run_cli: Callable[..., CliResult]
+) -> None:
+    """The real template: both functions with Handler handler.lambda_handler, the worker's own environment."""
+    template = template_path("dev", cdk_out=synthesized.outdir)
+    result = run_cli("local", "--stage", "dev", "--function", "order-worker", "--template", template, "--json")
+    assert result.code == 0, result.err
+    by_name = {r["name"]: r for r in result.json()}
+    assert list(by_name) == WORKER_EVENTS and all(r["verdict"] == "match" for r in by_name.values())
+    assert len(by_name["MalformedRecordFailsRest"]["response"]["batchItemFailures"]) == 2
+
+
+def test_a_named_order_api_event_runs_on_the_synthesized_template(
+    synthesized: Synthesized, run_cli: Callable[..., CliResult]
+) -> None:
+    template = template_path("dev", cdk_out=synthesized.outdir)
+    result = run_cli("local", "GetOrderStatusUnknown", "--stage", "dev", "--template", template, "--quiet")
+    assert result.code == 0, result.err
+    assert "MATCH    GetOrderStatusUnknown" in result.out and "== order-worker" not in result.out

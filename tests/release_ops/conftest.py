@@ -6,12 +6,13 @@ Every test gets its own function and table names: the moto server lives for the 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,3 +189,26 @@ def one_function_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     only_order_api(project / "stages.toml")
     monkeypatch.chdir(project)
     return project
+
+
+@contextlib.contextmanager
+def two_function_stack(stage: str, api: Lab, worker: Lab, *, api_new: str, worker_new: str) -> Iterator[None]:
+    """A stand-in ``version-demo-<stage>`` stack whose outputs name the Order API and the worker as the
+    real stack's do (the worker's prefixed ``OrderWorker``); deleted on exit."""
+    import boto3
+
+    outputs = {
+        "FunctionName": api.function, "NewVersion": api_new, "AuditTableName": api.table,
+        "OrderWorkerFunctionName": worker.function, "OrderWorkerNewVersion": worker_new,
+    }  # fmt: skip
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    template = {
+        "Resources": {"Marker": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {k: {"Value": v} for k, v in outputs.items()},
+    }
+    name = f"version-demo-{stage}"
+    cloudformation.create_stack(StackName=name, TemplateBody=json.dumps(template))
+    try:
+        yield
+    finally:
+        cloudformation.delete_stack(StackName=name)

@@ -3,16 +3,14 @@ second move puts the first back, a release is rolled back whole, and audit lists
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from release_cli.ops.release_train import new_release_id
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients
-from tests.release_ops.conftest import REGION, Lab, new_lab
+from tests.release_ops.conftest import Lab, new_lab, two_function_stack
 
 Service = tuple[Lab, Lab]
 PROMOTE = ("promote", "--stage", "prod", "--all", "--alias", "prod", "--from-alias", "staging", "--yes")
@@ -28,18 +26,8 @@ def service(aws_env: str) -> Iterator[Service]:
         lab.publish("v2")
         lab.alias("prod", "1")
         lab.alias("staging", "2")
-    outputs = {
-        "FunctionName": api.function, "NewVersion": "2", "AuditTableName": api.table,
-        "OrderWorkerFunctionName": worker.function, "OrderWorkerNewVersion": "2",
-    }  # fmt: skip
-    cloudformation = boto3.client("cloudformation", region_name=REGION)
-    template = {
-        "Resources": {"M": {"Type": "AWS::SNS::Topic"}},
-        "Outputs": {k: {"Value": v} for k, v in outputs.items()},
-    }
-    cloudformation.create_stack(StackName="version-demo-prod", TemplateBody=json.dumps(template))
-    yield api, worker
-    cloudformation.delete_stack(StackName="version-demo-prod")
+    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
+        yield api, worker
 
 
 def _release(run_cli: Any, *argv: str) -> Any:
@@ -168,3 +156,19 @@ def test_ctrl_c_between_moves_puts_the_first_back_and_exits_130(
     assert result.code == 130
     assert "order-api: alias prod put back to 1 (audited)" in result.err and "interrupted" in result.err
     assert (api.state("prod"), worker.state("prod")) == (("1", {}), ("1", {}))
+
+
+def test_audit_of_a_stage_merges_every_functions_trail_newest_first(service: Service, run_cli: Any) -> None:
+    api, worker = service
+    release = _release(run_cli, *PROMOTE)["releaseId"]
+    assert run_cli("rollback", "--stage", "prod", "--function", "order-worker", "--alias", "prod", "--yes").code == 0
+    trail = _release(run_cli, "audit", "--stage", "prod", "--alias", "prod")
+    assert [(r["function"], r["action"], r["releaseId"]) for r in trail] == [
+        (worker.function, "rollback", ""),
+        (worker.function, "promote", release),
+        (api.function, "promote", release),
+    ]  # fmt: skip  (the train moved the Order API first)
+    assert {r["function"] for r in trail} == {api.function, worker.function} and len(trail) == 3
+    assert [r["at"] for r in trail] == sorted((r["at"] for r in trail), reverse=True)
+    limited = _release(run_cli, "audit", "--stage", "prod", "--alias", "prod", "--limit", "1")
+    assert [r["action"] for r in limited] == ["rollback"]

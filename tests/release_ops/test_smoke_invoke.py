@@ -256,3 +256,16 @@ def test_an_aws_error_mid_run_still_writes_a_junit_report(
     error = suite.find("testcase[@name='smoke run']/error")
     assert error is not None and "AccessDeniedException" in (error.get("message") or "")
     assert suite.find("testcase[@name='GetOrderStatusUnknown']") is not None
+
+
+def test_invoke_finds_an_event_in_the_named_functions_own_folder() -> None:
+    import argparse
+
+    from release_cli.ops.errors import OpsError
+    from service_model.stages import load_stage
+
+    prod = load_stage("prod")
+    args = argparse.Namespace(event="ModifySkipped")
+    assert invoke_command._event(args, prod.function("order-worker")).expected == {"batchItemFailures": []}
+    with pytest.raises(OpsError, match="unknown event 'ModifySkipped'"):
+        invoke_command._event(args, prod.function("order-api"))  # the Order API's folder has no such event

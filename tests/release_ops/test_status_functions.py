@@ -3,18 +3,16 @@ writes only the block that declares the drifted function's alias, or nothing."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from service_model.project import project_root
-from tests.release_ops.conftest import REGION, Lab, new_lab
+from tests.release_ops.conftest import Lab, new_lab, two_function_stack
 
 WORKER_BLOCK = """
 [[stages.staging.functions.order-worker.aliases]]
@@ -33,18 +31,8 @@ def service(aws_env: str) -> Iterator[tuple[Lab, Lab]]:
         lab.publish("v2")
     api.alias("staging", "2")
     worker.alias("staging", "1")
-    outputs = {
-        "FunctionName": api.function, "NewVersion": "2", "AuditTableName": api.table,
-        "OrderWorkerFunctionName": worker.function, "OrderWorkerNewVersion": "1",
-    }  # fmt: skip
-    cloudformation = boto3.client("cloudformation", region_name=REGION)
-    template = {
-        "Resources": {"Marker": {"Type": "AWS::SNS::Topic"}},
-        "Outputs": {k: {"Value": v} for k, v in outputs.items()},
-    }
-    cloudformation.create_stack(StackName="version-demo-staging", TemplateBody=json.dumps(template))
-    yield api, worker
-    cloudformation.delete_stack(StackName="version-demo-staging")
+    with two_function_stack("staging", api, worker, api_new="2", worker_new="1"):
+        yield api, worker
 
 
 def _stages(tmp_path: Path, extra: str = "") -> Path:
