@@ -34,9 +34,11 @@ def test_version_is_the_projects() -> None:
 
 
 def test_from_a_subdirectory_defaults_point_at_the_project_root() -> None:
-    result = release("local", "--help", cwd=ROOT / "tests" / "newcomer")
+    """(``local``'s events folder is each function's own from stages.toml, so review's paths show it.)"""
+    result = release("review", "--help", cwd=ROOT / "tests" / "newcomer")
     assert result.returncode == 0
-    assert f"(default: {ROOT / 'test_events'})" in " ".join(result.stdout.split())
+    text = " ".join(result.stdout.split())
+    assert f"(default: {ROOT / 'cdk.out'})" in text and f"(default: {ROOT / 'baselines'})" in text
 
 
 def test_from_a_subdirectory_a_missing_assembly_is_named_with_its_real_path(tmp_path: Path) -> None:
