@@ -308,3 +308,40 @@ def test_plan_json_and_text_list_kept_versions_in_number_order_whatever_order_th
         ["9", "newest 2; alias prod"],
         ["10", "newest 2"],
     ]
+
+
+def test_a_cut_short_delete_whose_resend_is_refused_without_a_message_is_skipped_as_in_use(
+    lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT lands on the second DeleteFunction (version 4) before it went; the resend is refused
+    with ResourceConflictException and no message: 4 is reported skipped "in use", not recorded."""
+    import signal
+
+    from botocore.awsrequest import AWSResponse
+
+    for n in (3, 4, 5, 6):
+        lab.publish(f"v{n}")
+    calls: list[int] = []
+
+    def on_delete(**_: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            signal.raise_signal(signal.SIGINT)
+        if len(calls) == 3:
+            parsed = {"Error": {"Code": "ResourceConflictException"}, "ResponseMetadata": {"HTTPStatusCode": 409}}
+            return AWSResponse("https://hooked.invalid", 409, {}, None), parsed
+        return None
+
+    hook_cli_clients(monkeypatch, {"before-call.lambda.DeleteFunction": on_delete})
+    result = _prune(run_cli, lab, "--apply")
+    assert result.code == 130, result.err
+    lines = result.err.splitlines()
+    assert lines[1:5] == [
+        "deleted (1 of 3): 3",
+        "not deleted (1): 5",
+        "skipped 4: in use",
+        f"the audit record {lines[4].split()[3]} in {lab.table} lists exactly the deleted versions",
+    ]
+    (item,) = lab.audit_items()
+    assert item["deletedVersions"]["L"] == [{"S": "3"}] and lines[4].split()[3] == item["SK"]["S"]
+    assert lab.versions() == ["1", "2", "4", "5", "6"]
