@@ -18,7 +18,7 @@ from release_cli.ops.lambda_reads import AliasState, CodeStorage, Version
 from release_cli.ops.status_report import Status
 from release_cli.ops.target import Target
 from service_model.project import project_root
-from tests.release_ops.conftest import new_lab
+from tests.release_ops.conftest import new_lab, only_order_api
 from tests.release_ops.test_status_drift import stage
 
 ROLLOUT_NOTE = (
@@ -101,6 +101,7 @@ def test_a_pin_of_two_aliases_names_both(aws_env: str, stage_stack, run_cli, tmp
     ``--pin`` writes both and names them, comma-separated, in stages.toml order."""
     stages = tmp_path / "stages.toml"
     shutil.copy(project_root() / "stages.toml", stages)
+    only_order_api(stages)  # one function: its aliases are the stage's, pinned in the stage's blocks
     text = stages.read_text(encoding="utf-8")
     qa = '\n[[stages.staging.aliases]]\nname = "qa"\ntarget = 2\n'
     stages.write_text(text.replace("\n[stages.prod]", qa + "\n[stages.prod]", 1), encoding="utf-8")
