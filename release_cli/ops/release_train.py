@@ -204,11 +204,16 @@ def _put_back(
             leg = by_key[key]
             try:
                 now = get_alias(ctx, leg.target.function, moved.alias)
-                left = moved.record.revision_after if moved.record else ""
-                if now.revision_id != left:
+                left = (
+                    moved.route.version,
+                    dict(moved.route.weights),
+                    moved.record.revision_after if moved.record else "",
+                )
+                if (now.version, dict(now.weights), now.revision_id) != left:
                     raise RefusedError(
-                        f"it changed since this release moved it (revision {left}; now {now.describe()}, revision "
-                        f"{now.revision_id}): someone or something else moved it, so it is left as it is"
+                        f"it changed since this release moved it (to {moved.route.version}, revision {left[2]}; now "
+                        f"{now.describe()}, revision {now.revision_id}): someone or something else moved it, so it is "
+                        "left as it is"
                     )
                 back = Route(version=moved.before.version, weights=dict(moved.before.weights))
                 move(
