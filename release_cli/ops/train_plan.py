@@ -64,7 +64,7 @@ def promote_legs(
             target = decide(ctx, target, alias=name)
             versions = list_versions(ctx, target.function)
             if from_alias or source_config is not None:
-                source_alias = from_alias or source_config.function(key).trigger_alias  # type: ignore[union-attr]
+                source_alias = from_alias or (source_config.function(key).trigger_alias if source_config else "")
                 version = from_alias_version(ctx, target, versions, from_alias=source_alias, from_stage=from_stage)
             elif before.weights:
                 version = next(iter(before.weights))
