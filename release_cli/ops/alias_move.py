@@ -59,6 +59,8 @@ class MoveResult:
     calls: list[dict[str, Any]] = field(default_factory=list)
     record: AuditRecord | None = None
     stopped_deployments: list[str] = field(default_factory=list)
+    signals: list[int] = field(default_factory=list)
+    """SIGINT/SIGTERM held during steps 5 and 6 (a release train stops after this move; not in --json)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -160,7 +162,8 @@ def move_alias(
             audit_log.write_record(ctx, table, record)
         except Exception as err:  # any failure here is reported loudly, never swallowed
             raise AuditWriteError(_unaudited_message(table, record, err)) from None
-    for signum in dict.fromkeys(guard.held):
+    result.signals = list(dict.fromkeys(guard.held))
+    for signum in result.signals:
         print(
             f"{signal.Signals(signum).name} arrived during the move: the alias had been sent its change, so the "
             "move and its audit record were finished first",

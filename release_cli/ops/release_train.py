@@ -10,13 +10,17 @@
 3. ``--dry-run`` prints every call of every move and stops; a production stage asks once for the
    whole release (``--yes`` without a terminal).
 4. **Moves one by one** through ``alias_move.move_alias`` (RevisionId, audit record, signals held
-   from UpdateAlias to its record). If a move fails (an AWS error, a RevisionId conflict, an audit
-   write, Ctrl-C or SIGTERM between moves), the moves already made are **put back**, newest first,
-   each put-back audited with the same release id and naming the record it undoes, with signals
-   held until they are done. The command then says exactly what moved, what was put back and what
-   could not be (loudly, with what to run), and fails. A move whose UpdateAlias went through but
-   whose record could not be written says so itself (``AuditWriteError``, with the put-item to run);
-   it is not put back, since its own record is missing, and the report names it.
+   from UpdateAlias to its record). SIGINT and SIGTERM raise from the first move to the last
+   (``interrupts.SignalGuard``); one that arrives during a move waits for that move and its record,
+   then stops the release. If a move fails (an AWS error, a RevisionId conflict, an audit write,
+   Ctrl-C or SIGTERM), the moves already made are **put back**, newest first, each put-back audited
+   with the same release id (action ``release-undo``) and naming the record it undoes, with signals
+   held until they are done. A put-back only moves an alias still where its move left it (same
+   RevisionId): one someone moved meanwhile is left alone and reported. The command then says
+   exactly what moved, what was put back and what could not be (loudly, with what to run), and
+   fails: ``TrainFailed``, exit 2, or 130/143 when a signal stopped it. A move whose UpdateAlias
+   went through but whose record could not be written says so itself (``AuditWriteError``, with the
+   put-item to run); it is not put back, since its own record is missing, and the report names it.
 """
 
 from __future__ import annotations
@@ -33,8 +37,8 @@ from release_cli.ops import audit_log, deployments
 from release_cli.ops.alias_move import MoveOptions, MoveResult, move_alias
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.confirm import confirm
-from release_cli.ops.errors import OpsError, RefusedError
-from release_cli.ops.interrupts import SignalGuard
+from release_cli.ops.errors import AuditWriteError, OpsError, RefusedError
+from release_cli.ops.interrupts import Interrupted, SignalGuard
 from release_cli.ops.lambda_reads import AliasState, Version, get_alias
 from release_cli.ops.production import Production
 from release_cli.ops.route_rules import Route, check_recordable, check_route
@@ -86,6 +90,10 @@ class TrainResult:
 class TrainFailed(OpsError):
     """A move of the release failed; the earlier moves were put back (or the message says which not)."""
 
+    def __init__(self, message: str, exit_code: int = OpsError.exit_code) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
 
 def check_legs(ctx: AwsContext, legs: list[Leg]) -> None:
     """Step 1 for every leg, before the first move: rules, recordability, deployments, audit tables."""
@@ -132,16 +140,26 @@ def run_train(
         yes=options.yes,
     )
     try:
-        for leg in legs:
-            moved = _move(ctx, leg, action, replace(options, yes=True), result.release_id, move)
-            result.keys.append(leg.key)
-            result.moved.append(moved)
-    except BaseException as err:  # an AWS error, a refusal, Ctrl-C, SIGTERM: put back what moved
+        with SignalGuard():  # SIGTERM too raises between moves (Python's default would end the process)
+            for leg in legs:
+                moved = _move(ctx, leg, action, replace(options, yes=True), result.release_id, move)
+                result.keys.append(leg.key)
+                result.moved.append(moved)
+                if moved.signals:  # held during the move, which finished: stop the release here
+                    raise Interrupted(moved.signals[0])
+    except (Exception, KeyboardInterrupt) as err:  # an AWS error, a refusal, Ctrl-C, SIGTERM: put back what moved
+        failed = _failed_leg(legs, result, err)
         report = _put_back(ctx, legs, result, options, move)
-        if isinstance(err, KeyboardInterrupt | SystemExit):
-            print(report, file=sys.stderr)
-            raise
-        raise TrainFailed(f"{_failed_leg(legs, result)} failed: {err}\n{report}") from None
+        if isinstance(err, AuditWriteError):
+            report += (
+                f"\n  {legs[len(result.moved)].key}: ALIAS {legs[len(result.moved)].before.name} MOVED WITHOUT ITS "
+                "AUDIT RECORD and was not put back (record it by hand as said above, then roll it back)"
+            )
+        if isinstance(err, KeyboardInterrupt):
+            signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+            name = signal.Signals(signum).name
+            raise TrainFailed(f"{failed} was interrupted ({name})\n{report}", 128 + signum) from None
+        raise TrainFailed(f"{failed} failed: {err}\n{report}") from None
     return result
 
 
@@ -162,8 +180,11 @@ def _move(
     )
 
 
-def _failed_leg(legs: list[Leg], result: TrainResult) -> str:
-    failed = legs[len(result.moved)] if len(result.moved) < len(legs) else legs[-1]
+def _failed_leg(legs: list[Leg], result: TrainResult, err: BaseException) -> str:
+    if isinstance(err, Interrupted) and result.moved and result.moved[-1].signals:
+        failed = legs[len(result.moved) - 1]  # the signal came during this move, which finished
+    else:
+        failed = legs[len(result.moved)] if len(result.moved) < len(legs) else legs[-1]
     return f"release {result.release_id}: the move of {failed.key} (alias {failed.before.name})"
 
 
@@ -183,6 +204,17 @@ def _put_back(
             leg = by_key[key]
             try:
                 now = get_alias(ctx, leg.target.function, moved.alias)
+                left = (
+                    moved.route.version,
+                    dict(moved.route.weights),
+                    moved.record.revision_after if moved.record else "",
+                )
+                if (now.version, dict(now.weights), now.revision_id) != left:
+                    raise RefusedError(
+                        f"it changed since this release moved it (to {moved.route.version}, revision {left[2]}; now "
+                        f"{now.describe()}, revision {now.revision_id}): someone or something else moved it, so it is "
+                        "left as it is"
+                    )
                 back = Route(version=moved.before.version, weights=dict(moved.before.weights))
                 move(
                     ctx,
@@ -200,11 +232,11 @@ def _put_back(
                 failures += 1
                 lines.append(
                     f"  {key}: ALIAS {moved.alias} COULD NOT BE PUT BACK to {moved.before.describe()}: {err}\n"
-                    f"    it stays on {moved.route.version}; put it back by hand: release rollback --stage "
+                    f"    it is not back on {moved.before.describe()}; put it back by hand: release rollback --stage "
                     f"{leg.target.stage} --function {key} --alias {moved.alias} --to {moved.before.version}"
                 )
     if not result.moved:
-        lines.append("  no alias had moved: nothing was changed")
+        lines.append("  no earlier move of this release to put back")
     for signum in dict.fromkeys(guard.held):
         lines.append(f"  {signal.Signals(signum).name} arrived while putting back: the put-backs were finished first")
     if failures:
