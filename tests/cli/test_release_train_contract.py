@@ -19,7 +19,7 @@ from tests.cli.harness import Outcome, run_release
 from tests.cli.json_shape import documented_shape, shape_text
 from tests.cli.test_json_convention import non_camel_keys, shape_mismatches
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients
-from tests.release_ops.conftest import Lab, new_lab, two_function_stack
+from tests.release_ops.conftest import Lab, prod_pair
 
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging")
 TRAIN_SHAPE_LEAD = "With --all, --json prints"
@@ -40,14 +40,8 @@ def train_shape() -> Any:
 
 @pytest.fixture
 def service(aws_env: str) -> Iterator[tuple[Lab, Lab]]:
-    api, worker = new_lab("api"), new_lab("worker")
-    for lab in (api, worker):
-        lab.publish("v1")
-        lab.publish("v2")
-        lab.alias("prod", "1")
-        lab.alias("staging", "2")
-    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
-        yield api, worker
+    with prod_pair() as pair:
+        yield pair
 
 
 def ok(result: Outcome) -> Any:

@@ -212,3 +212,17 @@ def two_function_stack(stage: str, api: Lab, worker: Lab, *, api_new: str, worke
         yield
     finally:
         cloudformation.delete_stack(StackName=name)
+
+
+@contextlib.contextmanager
+def prod_pair() -> Iterator[tuple[Lab, Lab]]:
+    """prod's Order API and worker for the release-train tests: versions 1 and 2 on each, prod -> 1,
+    staging -> 2, one audit table, behind a stand-in ``version-demo-prod`` stack naming both."""
+    api, worker = new_lab("api"), new_lab("worker")
+    for lab in (api, worker):
+        lab.publish("v1")
+        lab.publish("v2")
+        lab.alias("prod", "1")
+        lab.alias("staging", "2")
+    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
+        yield api, worker

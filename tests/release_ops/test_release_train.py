@@ -10,7 +10,7 @@ import pytest
 
 from release_cli.ops.release_train import new_release_id
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients
-from tests.release_ops.conftest import Lab, new_lab, two_function_stack
+from tests.release_ops.conftest import Lab, prod_pair
 
 Service = tuple[Lab, Lab]
 PROMOTE = ("promote", "--stage", "prod", "--all", "--alias", "prod", "--from-alias", "staging", "--yes")
@@ -20,14 +20,8 @@ PROMOTE = ("promote", "--stage", "prod", "--all", "--alias", "prod", "--from-ali
 def service(aws_env: str) -> Iterator[Service]:
     """prod's two functions (the Order API and the worker), one audit table: prod -> 1, staging -> 2 on
     each, behind a stand-in ``version-demo-prod`` stack whose outputs name both."""
-    api, worker = new_lab("api"), new_lab("worker")
-    for lab in (api, worker):
-        lab.publish("v1")
-        lab.publish("v2")
-        lab.alias("prod", "1")
-        lab.alias("staging", "2")
-    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
-        yield api, worker
+    with prod_pair() as pair:
+        yield pair
 
 
 def _release(run_cli: Any, *argv: str) -> Any:

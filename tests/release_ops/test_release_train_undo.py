@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
-from tests.release_ops.conftest import Lab, new_lab, two_function_stack
+from tests.release_ops.conftest import Lab, new_lab, prod_pair, two_function_stack
 
 Service = tuple[Lab, Lab]
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging", "--yes")
@@ -23,14 +23,8 @@ TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging", "--ye
 @pytest.fixture
 def service(aws_env: str) -> Iterator[Service]:
     """prod's Order API and worker: prod -> 1, staging -> 2 on each, one audit table, a stand-in stack."""
-    api, worker = new_lab("api"), new_lab("worker")
-    for lab in (api, worker):
-        lab.publish("v1")
-        lab.publish("v2")
-        lab.alias("prod", "1")
-        lab.alias("staging", "2")
-    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
-        yield api, worker
+    with prod_pair() as pair:
+        yield pair
 
 
 def _states(service: Service) -> tuple[Any, Any]:
