@@ -126,21 +126,17 @@ def _declared(config: StageConfig | None, target: Target) -> FunctionConfig | No
 def _pin_all(path: Path, config: StageConfig | None, statuses: list[Status]) -> dict[str | None, list[str]]:
     """Pin every function's drift in one rewrite of the file: all of it, or (on any refusal) nothing."""
     assert config is not None, "--pin needs --stage (checked above)"
-    drifts: dict[str | None, list[Drift]] = {}
+    keys: list[str] = []  # each status's function, found once
     for status in statuses:
         function = _declared(config, status.target)
         if function is None:
             raise OpsError(
                 f"--pin: {status.target.function} is not a function of stage {config.name}; nothing was written"
             )
-        drifts[function.key] = status.drift
+        keys.append(function.key)
+    drifts: dict[str | None, list[Drift]] = {key: s.drift for key, s in zip(keys, statuses, strict=True)}
     pinned = pin_functions(path, config.name, drifts)
-    return {status.target.function_key: pinned.get(_key_of(config, status), []) for status in statuses}
-
-
-def _key_of(config: StageConfig, status: Status) -> str | None:
-    function = _declared(config, status.target)
-    return function.key if function else None
+    return {s.target.function_key: pinned.get(key, []) for key, s in zip(keys, statuses, strict=True)}
 
 
 def _without_pinned(document: dict[str, Any]) -> dict[str, Any]:
