@@ -265,13 +265,7 @@ def parse_stage(
         if key in merged:
             _expect_type(where, key, merged[key], kind)
 
-    aliases = tuple(_parse_alias(where, i, a) for i, a in enumerate(merged.get("aliases", [])))
-    try:
-        validate_aliases(list(aliases))
-    except AliasSpecError as err:
-        raise StageConfigError(f"{where}: {err}") from None
-    if merged.get("production", False) is True:
-        _check_production_aliases(where, aliases)
+    aliases = _parse_aliases(where, merged.get("aliases", []), production=merged.get("production", False) is True)
 
     api_alias = merged.get("api_alias", aliases[0].name)
     if api_alias not in {a.name for a in aliases}:
@@ -326,15 +320,7 @@ def _parse_function(
     aliases = config.aliases
     own_aliases = override.get("aliases", table.get("aliases"))
     if own_aliases is not None:
-        if not isinstance(own_aliases, list):
-            raise StageConfigError(f"{where}: aliases must be a list of {{ name, target, ... }} tables")
-        aliases = tuple(_parse_alias(where, i, a) for i, a in enumerate(own_aliases))
-        try:
-            validate_aliases(list(aliases))
-        except AliasSpecError as err:
-            raise StageConfigError(f"{where}: {err}") from None
-        if config.production:
-            _check_production_aliases(where, aliases)
+        aliases = _parse_aliases(where, own_aliases, production=config.production)
     try:
         trigger = parse_trigger(table.get("trigger"))
         permissions = parse_permissions(where, table.get("permissions"))
@@ -367,6 +353,20 @@ def _parse_function(
     )
     _check_function_ranges(where, function)
     return function
+
+
+def _parse_aliases(where: str, raw: Any, *, production: bool) -> tuple[AliasSpec, ...]:
+    """A list of alias tables, each validated, the names unique, and production's rule applied."""
+    if not isinstance(raw, list):
+        raise StageConfigError(f"{where}: aliases must be a list of {{ name, target, ... }} tables")
+    aliases = tuple(_parse_alias(where, i, a) for i, a in enumerate(raw))
+    try:
+        validate_aliases(list(aliases))
+    except AliasSpecError as err:
+        raise StageConfigError(f"{where}: {err}") from None
+    if production:
+        _check_production_aliases(where, aliases)
+    return aliases
 
 
 def _check_production_aliases(where: str, aliases: tuple[AliasSpec, ...]) -> None:
