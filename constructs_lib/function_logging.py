@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -24,20 +25,30 @@ class FunctionLogging:
 
 
 def function_logging(
-    scope: Construct, *, function_name: str, retention: logs.RetentionDays, description: str
+    scope: Construct,
+    *,
+    function_name: str,
+    retention: logs.RetentionDays,
+    description: str,
+    encryption_key: kms.IKey | None = None,
 ) -> FunctionLogging:
-    """Create ``Logs`` (``/aws/lambda/<function_name>``) and ``Role`` under ``scope``."""
+    """Create ``Logs`` (``/aws/lambda/<function_name>``, encrypted with ``encryption_key`` when given) and ``Role``."""
     log_group = logs.LogGroup(
         scope,
         "Logs",
         log_group_name=f"/aws/lambda/{function_name}",
         retention=retention,
         removal_policy=RemovalPolicy.DESTROY,
+        encryption_key=encryption_key,
     )
     role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
     role.add_to_policy(
         iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn])
     )
+    if encryption_key is not None:
+        # The same key encrypts the function's environment, which Lambda decrypts with the execution
+        # role's credentials when an environment starts (KMSAccessDeniedException at cold start without).
+        encryption_key.grant(role, "kms:Decrypt")
     return FunctionLogging(role=role, log_group=log_group)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from aws_cdk import CfnElement, Duration, Stack
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -30,7 +31,7 @@ class PreTrafficHook(Construct):
       target_name: that function's static name; alias_name: the alias being deployed.
       events_json: production-safe events with expectations (``service_model.test_events.events_for_hook``).
       code_dir: the hook's asset folder; runtime (default Python 3.13); timeout_seconds (default 120);
-      log_retention (default one month).
+      log_retention (default one month); encryption_key: the stage's key for its environment and logs.
     Exposes ``function``. Call ``allow_deployment_reads(group)`` once the deployment group exists.
     """
 
@@ -47,13 +48,16 @@ class PreTrafficHook(Construct):
         runtime: lambda_.Runtime = lambda_.Runtime.PYTHON_3_13,
         timeout_seconds: int = 120,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         name = hook_function_name(target_name, alias_name)
         if len(name) > MAX_FUNCTION_NAME:
             raise ValueError(f"target_name/alias_name: hook name {name!r} is over {MAX_FUNCTION_NAME} characters")
         description = f"Pre-traffic hook of {target_name}:{alias_name}"
-        logging = function_logging(self, function_name=name, retention=log_retention, description=description)
+        logging = function_logging(
+            self, function_name=name, retention=log_retention, description=description, encryption_key=encryption_key
+        )
         # Invoke published versions only (function:NAME:VERSION), never $LATEST or another function.
         logging.role.add_to_policy(
             iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[f"{target.function_arn}:*"])
@@ -70,6 +74,7 @@ class PreTrafficHook(Construct):
             role=logging.role,
             log_group=logging.log_group,
             environment={"FUNCTION_NAME": target_name, "ALIAS_NAME": alias_name, "EVENTS_JSON": events_json},
+            environment_encryption=encryption_key,
             description=f"CodeDeploy BeforeAllowTraffic checks for {target_name}:{alias_name}",
         )
         self._role = logging.role

@@ -35,9 +35,11 @@ from constructs_lib.nag_acknowledgments import acknowledge
 from constructs_lib.pre_traffic_hook import PreTrafficHook
 from constructs_lib.production_targets import ProductionTargetsCheck
 from constructs_lib.stage_alias import StageAlias
+from constructs_lib.stage_key import StageKey
 from constructs_lib.stream_event_source import StreamEventSource
 from constructs_lib.versioned_function import VersionedFunction
 from service_model.alias_spec import AliasSpec
+from service_model.api_auth import ApiAuth
 from service_model.functions import FunctionConfig
 from service_model.test_events import TestEvent, console_schema_content, events_for_hook
 from service_model.triggers import HttpTrigger, ScheduleTrigger, TableStreamTrigger
@@ -68,6 +70,8 @@ class ServiceFunction(Construct):
       events: the function's test events (console test events; production-safe ones run in the hook).
       log_retention; production: check at synth that nothing reaches the function but through an
       alias on a published version.
+      api_auth: who may call an HTTP trigger's API (default ``iam``); key: the stage's ``StageKey``,
+        which then encrypts the function's environment and logs, with grants for the tables it touches.
     Exposes ``function`` (``VersionedFunction``), ``aliases``, ``alarms``, ``hooks``, ``rollouts``
     (alias name -> construct), ``trigger_alias`` and ``api`` (``AliasHttpApi`` or None), ``stream``
     (``StreamEventSource`` or None), ``schedule`` (``eventbridge.Rule`` or None).
@@ -85,11 +89,16 @@ class ServiceFunction(Construct):
         events: list[TestEvent],
         log_retention: logs.RetentionDays,
         production: bool = False,
+        api_auth: ApiAuth | None = None,
+        key: StageKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
         self._log_retention = log_retention
         self._hook_code_dir = hook_code_dir
+        self._api_auth = api_auth or ApiAuth()
+        self._key = key
+        encryption_key = key.key if key else None
         environment = {f"{kind.upper()}_TABLE": tables[kind].table_name for kind in config.tables}
         environment["STAGE"] = config.stage
         self.function = VersionedFunction(
@@ -104,11 +113,15 @@ class ServiceFunction(Construct):
             log_retention=log_retention,
             environment=environment,
             description=config.description,
+            encryption_key=encryption_key,
+            reserved_concurrency=config.reserved_concurrency,
         )
         for kind, actions in config.permissions:
             self.function.function.add_to_role_policy(
                 iam.PolicyStatement(actions=list(actions), resources=[tables[kind].table_arn])
             )
+            if key:
+                key.grant_table_use(self.function.role, actions)
         self.test_events = ConsoleTestEvents(
             self, "ConsoleTestEvents", function_name=config.name, content=console_schema_content(events)
         )
@@ -159,6 +172,7 @@ class ServiceFunction(Construct):
             code_dir=self._hook_code_dir,
             runtime=runtime_of(self.config.runtime),
             log_retention=self._log_retention,
+            encryption_key=self._key.key if self._key else None,
         )
         rollout = GradualRollout(
             self,
@@ -180,7 +194,9 @@ class ServiceFunction(Construct):
                 "HttpApi",
                 api_name=f"{Stack.of(self).stack_name}-{self._api_suffix()}",
                 alias=self.trigger_alias,
+                auth=self._api_auth,
                 log_retention=self._log_retention,
+                encryption_key=self._key.key if self._key else None,
             )
         elif isinstance(trigger, TableStreamTrigger):
             self.stream = StreamEventSource(
@@ -194,6 +210,8 @@ class ServiceFunction(Construct):
                 iterator_age_ms=self.config.alarms.iterator_age_ms,
                 period_minutes=self.config.alarms.period_minutes,
             )
+            if self._key:  # stream records are encrypted with the table's key
+                self._key.key.grant(self.function.role, "kms:Decrypt")
         elif isinstance(trigger, ScheduleTrigger):
             undelivered = sqs.Queue(
                 self,

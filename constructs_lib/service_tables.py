@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_cdk import RemovalPolicy, Tags
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 TTL_ATTRIBUTE = "expiresAt"
@@ -28,6 +29,8 @@ class DataTable(Construct):
       deletion_protection: refuse DeleteTable (default False).
       point_in_time_recovery: continuous backups (default False).
       ttl_attribute: attribute DynamoDB expires items by (default: none).
+      encryption_key: a customer-managed key (default: the AWS-managed ``aws/dynamodb`` key). Changing
+        it is an update of the table, never a replacement (SSESpecification: "Update requires: No interruption").
       overrides: any further ``dynamodb.Table`` keyword arguments, applied last (CDK's own props).
     """
 
@@ -43,6 +46,7 @@ class DataTable(Construct):
         deletion_protection: bool = False,
         point_in_time_recovery: bool = False,
         ttl_attribute: str | None = None,
+        encryption_key: kms.IKey | None = None,
         overrides: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -52,13 +56,17 @@ class DataTable(Construct):
             "table_name": table_name,
             "partition_key": dynamodb.Attribute(name=partition_key, type=_STRING),
             "billing_mode": dynamodb.BillingMode.PAY_PER_REQUEST,
-            "encryption": dynamodb.TableEncryption.AWS_MANAGED,
+            "encryption": (
+                dynamodb.TableEncryption.CUSTOMER_MANAGED if encryption_key else dynamodb.TableEncryption.AWS_MANAGED
+            ),
             "removal_policy": RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
             "deletion_protection": deletion_protection,
             "point_in_time_recovery_specification": dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=point_in_time_recovery
             ),
         }
+        if encryption_key:
+            props["encryption_key"] = encryption_key
         if sort_key:
             props["sort_key"] = dynamodb.Attribute(name=sort_key, type=_STRING)
         if ttl_attribute:
@@ -71,7 +79,8 @@ class ServiceTables(Construct):
     """The seed's orders (PK/SK), config (configKey) and audit (PK/SK) tables for one stage.
 
     Exposes ``orders``, ``config`` and ``audit`` (``dynamodb.Table``). Every table is tagged
-    ``Environment=<stage>``. ``overrides`` maps ``"orders"|"config"|"audit"`` to Table kwargs.
+    ``Environment=<stage>``.
+    ``encryption_key`` (optional) encrypts all three. ``overrides`` maps ``"orders"|"config"|"audit"`` to Table kwargs.
     """
 
     def __init__(
@@ -84,6 +93,7 @@ class ServiceTables(Construct):
         retain: bool = True,
         deletion_protection: bool = False,
         point_in_time_recovery: bool = False,
+        encryption_key: kms.IKey | None = None,
         overrides: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -104,6 +114,7 @@ class ServiceTables(Construct):
                 deletion_protection=deletion_protection,
                 point_in_time_recovery=point_in_time_recovery,
                 ttl_attribute=ttl,
+                encryption_key=encryption_key,
                 overrides=(overrides or {}).get(kind),
             )
             return data.table

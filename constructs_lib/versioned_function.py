@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -45,6 +46,8 @@ class VersionedFunction(Construct):
       runtime: Lambda runtime (default Python 3.13, as in the seed).
       memory_mb (default 256), timeout_seconds (default 10), environment (default empty),
       log_retention (default one month; a log group is created so it is not kept forever).
+      encryption_key: the stage's key for the environment variables and the log group (default:
+      AWS-managed keys); reserved_concurrency: the function's reserved (and maximum) concurrency.
     Active X-Ray tracing is on, so a canary's slow calls can be traced to the version that ran them.
     Exposes ``function``, ``role``, ``current_version`` and ``semantic_version``.
     """
@@ -63,11 +66,17 @@ class VersionedFunction(Construct):
         environment: dict[str, str] | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         description: str = "",
+        encryption_key: kms.IKey | None = None,
+        reserved_concurrency: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.semantic_version = read_semantic_version(code_dir)
         logging = function_logging(
-            self, function_name=function_name, retention=log_retention, description=f"Execution role of {function_name}"
+            self,
+            function_name=function_name,
+            retention=log_retention,
+            description=f"Execution role of {function_name}",
+            encryption_key=encryption_key,
         )
         self.role = logging.role
         self.function = lambda_.Function(
@@ -80,6 +89,8 @@ class VersionedFunction(Construct):
             memory_size=memory_mb,
             timeout=Duration.seconds(timeout_seconds),
             environment=environment or {},
+            environment_encryption=encryption_key,
+            reserved_concurrent_executions=reserved_concurrency,
             log_group=logging.log_group,
             role=self.role,
             description=description or f"{function_name} v{self.semantic_version}",

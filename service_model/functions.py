@@ -30,10 +30,12 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9_]+$")
 """A folder directly under ``lambda_src/`` (no path separators: the asset is exactly that folder)."""
 FUNCTION_KEYS = {
     "code", "name", "handler", "description", "events", "trigger", "permissions", "construct_id",
-    "runtime", "memory_mb", "timeout_seconds", "alarms", "aliases", "trigger_alias",
+    "runtime", "memory_mb", "timeout_seconds", "alarms", "aliases", "trigger_alias", "reserved_concurrency",
 }  # fmt: skip
-STAGE_FUNCTION_KEYS = {"runtime", "memory_mb", "timeout_seconds", "alarms", "aliases", "trigger_alias"}
-"""What a stage may change of one function: sizing, alarms, aliases; never its code, name or trigger."""
+STAGE_FUNCTION_KEYS = {
+    "runtime", "memory_mb", "timeout_seconds", "alarms", "aliases", "trigger_alias", "reserved_concurrency",
+}  # fmt: skip
+"""What a stage may change of one function: sizing, concurrency, alarms, aliases; never its code, name or trigger."""
 DYNAMODB_ACTION = re.compile(r"^dynamodb:[A-Z][A-Za-z]+$")
 
 
@@ -65,6 +67,10 @@ class FunctionConfig:
     memory_mb: int = 256
     timeout_seconds: int = 10
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
+    reserved_concurrency: int | None = None
+    """Concurrent executions reserved for the function, which are also its ceiling: a runaway caller
+    of this function cannot take the account's whole pool from the others. None: no reservation
+    (the function shares the account's unreserved pool)."""
 
     @property
     def name(self) -> str:

@@ -24,6 +24,7 @@ from service_model.alias_spec import (
     validate_aliases,
     validate_production_alias,
 )
+from service_model.api_auth import ApiAuth, ApiAuthError, parse_api_auth
 from service_model.functions import (
     FUNCTION_KEYS,
     STAGE_FUNCTION_KEYS,
@@ -108,6 +109,11 @@ class StageConfig:
     region: str | None = None
     regions: tuple[str, ...] = ()
     """Where the delivery pipeline deploys this stage, as one wave (``region`` alone: one place)."""
+    customer_managed_key: bool = False
+    """One KMS key of the stage's own (rotated, retained) encrypts its tables, log groups and the
+    functions' environment variables; off, AWS-owned and AWS-managed keys do."""
+    api_auth: ApiAuth = field(default_factory=ApiAuth)
+    """Who may call the stage's HTTP API (``service_model.api_auth``); ``iam`` unless the stage says."""
     functions: tuple[FunctionConfig, ...] = ()
     """Every function of the service as this stage runs it, in ``stages.toml`` order. The first is
     the primary one: ``function_name``, ``aliases`` and ``api_alias`` describe it (the seed's Order API)."""
@@ -169,15 +175,18 @@ _SCALAR_KEYS: dict[str, type] = {
     "point_in_time_recovery": bool,
     "termination_protection": bool,
     "production": bool,
+    "customer_managed_key": bool,
     "account": str,
     "region": str,
     "api_alias": str,
 }
-_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "regions", "functions"}
+_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "regions", "functions", "api_auth"}
 _DEFAULTS_KEYS = _STAGE_KEYS - {"functions"}
 REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 _ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout", "provisioned_concurrency"}
-_FUNCTION_SCALARS: dict[str, type] = {"runtime": str, "memory_mb": int, "timeout_seconds": int, "trigger_alias": str}
+_FUNCTION_SCALARS: dict[str, type] = {
+    "runtime": str, "memory_mb": int, "timeout_seconds": int, "trigger_alias": str, "reserved_concurrency": int,
+}  # fmt: skip
 _ALARM_KEYS = {f for f in AlarmThresholds.__dataclass_fields__}
 
 
@@ -273,10 +282,15 @@ def parse_stage(
             f"{where}: api_alias {api_alias!r} is not one of this stage's aliases "
             f"({', '.join(a.name for a in aliases)})"
         )
+    try:
+        api_auth = parse_api_auth(merged.get("api_auth"), production=merged.get("production", False) is True)
+    except ApiAuthError as err:
+        raise StageConfigError(f"{where}: {err}") from None
     config = StageConfig(
         name=name,
         aliases=aliases,
         api_alias=api_alias,
+        api_auth=api_auth,
         alarms=_parse_alarms(where, merged["alarms"]),
         regions=_parse_regions(where, merged.get("regions", [])),
         **{k: merged[k] for k in _SCALAR_KEYS if k in merged and k != "api_alias"},
@@ -350,6 +364,7 @@ def _parse_function(
         memory_mb=merged.get("memory_mb", config.memory_mb),
         timeout_seconds=merged.get("timeout_seconds", config.timeout_seconds),
         alarms=_parse_alarms(where, alarms),
+        reserved_concurrency=merged.get("reserved_concurrency"),
     )
     _check_function_ranges(where, function)
     return function
@@ -472,6 +487,20 @@ def _check_function_ranges(where: str, function: FunctionConfig) -> None:
                 f"{where}: alias {alias.name!r}: provisioned_concurrency needs a published version; "
                 "Lambda refuses it on an alias of $LATEST"
             )
+    reserved = function.reserved_concurrency
+    if reserved is None:
+        return
+    if reserved < 1:
+        raise StageConfigError(
+            f"{where}: reserved_concurrency must be >= 1, got {reserved} (0 would throttle every invocation; "
+            "leave the key out for no reservation)"
+        )
+    provisioned = sum(alias.provisioned_concurrency for alias in function.aliases)
+    if provisioned > reserved:
+        raise StageConfigError(
+            f"{where}: its aliases' provisioned_concurrency adds up to {provisioned}, more than its "
+            f"reserved_concurrency {reserved}; Lambda refuses provisioned concurrency above the reservation"
+        )
 
 
 def _check_ranges(where: str, config: StageConfig) -> None:

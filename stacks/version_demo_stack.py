@@ -16,6 +16,7 @@ from constructs import Construct
 from constructs_lib.canary_dashboard import CanaryDashboard
 from constructs_lib.service_function import ServiceFunction
 from constructs_lib.service_tables import ServiceTables
+from constructs_lib.stage_key import StageKey
 from service_model.functions import FunctionConfig
 from service_model.naming import PROJECT
 from service_model.project import project_root
@@ -35,7 +36,8 @@ def retention_of(days: int) -> logs.RetentionDays:
 class VersionDemoStack(Stack):
     """The stack ``version-demo-<stage>``.
 
-    Exposes ``tables``, ``functions`` (key -> ``ServiceFunction``) and, for the primary function (the
+    Exposes ``key`` (the stage's ``StageKey``, or None without ``customer_managed_key``), ``tables``,
+    ``functions`` (key -> ``ServiceFunction``) and, for the primary function (the
     first in ``stages.toml``, the seed's Order API), the names the single-function code reads:
     ``function`` (``VersionedFunction``), ``aliases``, ``rollouts``, ``hooks``, ``alarms`` and ``api``.
     """
@@ -43,6 +45,11 @@ class VersionDemoStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, termination_protection=config.termination_protection, **kwargs)
         self.config = config
+        self.key = (
+            StageKey(self, "StageKey", stack_name=config.stack_name, retain=config.retain_data)
+            if config.customer_managed_key
+            else None
+        )
         streams = {f.trigger.table for f in config.functions if isinstance(f.trigger, TableStreamTrigger)}
         self.tables = ServiceTables(
             self,
@@ -52,6 +59,7 @@ class VersionDemoStack(Stack):
             retain=config.retain_data,
             deletion_protection=config.deletion_protection,
             point_in_time_recovery=config.point_in_time_recovery,
+            encryption_key=self.key.key if self.key else None,
             overrides={kind: {"stream": dynamodb.StreamViewType.NEW_AND_OLD_IMAGES} for kind in sorted(streams)},
         )
         tables = {"orders": self.tables.orders, "config": self.tables.config, "audit": self.tables.audit}
@@ -68,6 +76,8 @@ class VersionDemoStack(Stack):
                 events=load_events(root / function.events_dir),
                 log_retention=retention_of(config.log_retention_days),
                 production=config.production,
+                api_auth=config.api_auth,
+                key=self.key,
             )
         primary = self.functions[config.primary.key]
         self.function = primary.function

@@ -57,6 +57,7 @@ class TwoFunctionService(Stack):
                 events=load_events(HERE / function.events_dir),
                 log_retention=getattr(logs.RetentionDays, LOG_RETENTION_NAMES[config.log_retention_days]),
                 production=config.production,
+                api_auth=config.api_auth,
             )
             dashboard.add_function(function.name, [alias.name for alias in function.aliases])
         CfnOutput(self, "AuditTableName", value=self.audit.table.table_name)
@@ -65,8 +66,9 @@ class TwoFunctionService(Stack):
     def _acknowledge(self, config: StageConfig) -> None:
         """The cdk-nag findings this service's choices make expected, each on the construct it concerns."""
         for service_function in self.functions.values():
-            if service_function.api is not None:
-                acknowledge(service_function.api.api, {"AwsSolutions-APIG4": PUBLIC_API})
+            api = service_function.api
+            if api is not None and api.auth.open:  # the stage's reason, required by stages.toml
+                acknowledge(api.api, {"AwsSolutions-APIG4": api.auth.reason})
             own_dlq = SCHEDULE_DLQ if service_function.schedule is not None else SYNCHRONOUS_ONLY
             acknowledge(service_function.function.function, {"Serverless-LambdaDLQ": own_dlq})
             for hook in service_function.hooks.values():
@@ -75,7 +77,6 @@ class TwoFunctionService(Stack):
             acknowledge(self.audit, {"AwsSolutions-DDB3": NO_PITR})
 
 
-PUBLIC_API = "The greeting is public on purpose: it returns no data, and the API stage is throttled and access-logged."
 SYNCHRONOUS_ONLY = "Invoked synchronously (HTTP API, CodeDeploy hook); a dead-letter queue applies only to async calls."
 SCHEDULE_DLQ = (
     "The schedule rule's target has its own dead-letter queue and retry policy, where EventBridge puts misses."

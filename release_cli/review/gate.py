@@ -33,7 +33,7 @@ def find_danger(
         if change.action == Action.REMOVE and change.logical_id in renamed_from:
             findings.append(_rename(old=change, new=changes[renamed_from[change.logical_id]]))
         elif change.action == Action.REMOVE:
-            findings.append(_removal(change))
+            findings.append(_removal(change, consequence=stateful.removal.get(old_type)))
         elif change.action == Action.MODIFY:
             if change.replacement in REPLACING:
                 findings.append(_replacement(change, name_property=stateful.name_property.get(change.resource_type)))
@@ -83,7 +83,7 @@ def _unknown(change: ResourceChange) -> Finding:
     return Finding("unknown-replacement", (change.logical_id,), change.resource_type, message)
 
 
-def _removal(change: ResourceChange) -> Finding:
+def _removal(change: ResourceChange, *, consequence: str | None = None) -> Finding:
     policy = (change.old or {}).get("DeletionPolicy")
     if policy in RETAIN_POLICIES:
         message = (
@@ -93,6 +93,8 @@ def _removal(change: ResourceChange) -> Finding:
         return Finding("orphaned", (change.logical_id,), change.resource_type, message)
     if policy == "Snapshot":
         message = "removed from the template: deleted after a final snapshot (restoring means a new resource)"
+    elif consequence:
+        message = f"removed from the template: {consequence}"
     else:
         message = "removed from the template: deleted with its data"
     return Finding("removal", (change.logical_id,), change.resource_type, message)

@@ -20,6 +20,8 @@ class StatefulTypes:
     identity: dict[str, tuple[str, ...]]
     name_property: dict[str, str] = field(default_factory=dict)
     """Type -> the property that fixes its physical name (only types that have one)."""
+    removal: dict[str, str] = field(default_factory=dict)
+    """Type -> what removing it does, where that is more than "deleted with its data" (a KMS key)."""
 
     def __contains__(self, resource_type: object) -> bool:
         return resource_type in self.identity
@@ -34,4 +36,5 @@ def load_stateful_types(path: Path = DATA_FILE) -> StatefulTypes:
     return StatefulTypes(
         identity={name: tuple(spec.get("identity", ())) for name, spec in types.items()},
         name_property={name: spec["name"] for name, spec in types.items() if "name" in spec},
+        removal={name: spec["removal"] for name, spec in types.items() if "removal" in spec},
     )

@@ -164,12 +164,13 @@ def stage_stack(aws_env: str) -> Any:
 
 
 def only_order_api(stages: Path) -> Path:
-    """``stages`` rewritten without any ``[functions.*]`` table but the Order API's: the seed's service of
-    one function, for tests about one function's aliases. Returns ``stages``."""
+    """``stages`` rewritten without any ``[functions.*]`` table but the Order API's (and without the
+    stages' own ``[stages.S.functions.*]`` tables of the others): the seed's service of one function,
+    for tests about one function's aliases. Returns ``stages``."""
     import re
 
     text = stages.read_bytes().decode("utf-8")  # bytes: line endings stay as the test wrote them
-    kept = re.sub(r"(?ms)^\[functions\.(?!order-api\])[^\]]+\]\r?\n.*?(?=^\[|\Z)", "", text)
+    kept = re.sub(r"(?ms)^\[(?:stages\.[a-z]+\.)?functions\.(?!order-api\])[^\]]+\]\r?\n.*?(?=^\[|\Z)", "", text)
     assert re.findall(r"(?m)^\[functions\.[^\]]+\]", kept) == ["[functions.order-api]"], "stages.toml layout changed"
     stages.write_bytes(kept.encode("utf-8"))
     return stages

@@ -179,3 +179,40 @@ def test_cdk_metadata_analytics_change_is_metadata_only_churn() -> None:
 def test_cdk_metadata_change_beyond_analytics_is_not_churn() -> None:
     old, new = _cdk_metadata("v2:deflate64:AAAA"), _cdk_metadata("v2:deflate64:BBBB", Other="x")
     assert review_templates(old=old, new=new, label="t").changes[0].churn is None
+
+
+def test_moving_a_table_to_the_stages_own_key_is_an_in_place_update_and_safe() -> None:
+    # The resource schema lists SSESpecification as updatable (not create-only): no replacement.
+    report = corpus_pair("kms_key_added").review()
+    table = _change(report, "OrdersTable")
+    assert (table.action, table.replacement) == (Action.MODIFY, Replacement.FALSE)
+    assert [c.path for c in table.causes] == ["SSESpecification"]
+    assert {(c.logical_id, c.action) for c in report.changes if c.logical_id != "OrdersTable"} == {
+        ("StageKey", Action.ADD),
+        ("StageKeyAlias", Action.ADD),
+    }
+    assert report.safe
+
+
+def test_a_removed_key_and_its_alias_are_each_danger() -> None:
+    report = corpus_pair("kms_key_removed").review()
+    assert [(f.kind, f.logical_ids) for f in report.blocking] == [
+        ("orphaned", ("StageKey",)),
+        ("removal", ("StageKeyAlias",)),
+    ]
+    assert "whatever finds the stage's key by its name (alias/...) no longer can" in report.blocking[1].message
+
+
+def test_a_key_removed_without_retain_says_what_its_deletion_makes_unreadable() -> None:
+    report = corpus_pair("kms_key_deleted").review()
+    assert _kinds(report) == ["removal"]
+    assert report.blocking[0].message == (
+        "removed from the template: the key is scheduled for deletion, and once its waiting period ends every "
+        "table, backup and log group encrypted with it is unreadable for good"
+    )
+
+
+def test_a_key_whose_logical_id_changes_is_a_replaced_key() -> None:
+    report = corpus_pair("kms_key_replaced").review()
+    assert [(f.kind, f.logical_ids) for f in report.blocking] == [("rename", ("StageKey", "StageKeyV2"))]
+    assert _change(report, "OrdersTable").replacement == Replacement.FALSE

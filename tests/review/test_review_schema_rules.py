@@ -139,3 +139,14 @@ def test_disagreements_with_the_cdk_diff_spec_are_the_known_ones() -> None:
             if ours.get(key, "no") != theirs.get(key, "no"):
                 found[(resource_type, key)] = (ours.get(key, "no"), theirs.get(key, "no"))
     assert found == KNOWN_DISAGREEMENTS
+
+
+def test_a_tables_encryption_key_changes_in_place_by_the_resource_schema() -> None:
+    # AWS::DynamoDB::Table's schema does not list SSESpecification as create-only: "Update requires: No
+    # interruption". Moving from the AWS-managed key to the stage's key (and back) is an update.
+    aws_managed = {"SSEEnabled": True}
+    stage_key = {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Fn::GetAtt": ["StageKey97AE122F", "Arn"]}}
+    assert "SSESpecification" not in {p for group in default_source().rules_for(TABLE).create_only for p in group}
+    assert _schema_verdict(TABLE, "SSESpecification", aws_managed, stage_key) == Replacement.FALSE
+    assert _verdict(TABLE, "SSESpecification", aws_managed, stage_key) == Replacement.FALSE
+    assert _verdict(TABLE, "SSESpecification", stage_key, aws_managed) == Replacement.FALSE
