@@ -12,7 +12,7 @@ for a known path with a method no route has (HTTP APIs have no 405).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -25,11 +25,16 @@ class RouteError(ValueError):
     """A RouteKey the server cannot read; the message names the resource and the key."""
 
 
+AUTHORIZATION_TYPES = ("NONE", "AWS_IAM", "JWT", "CUSTOM")
+
+
 @dataclass(frozen=True)
 class Route:
     key: str
     method: str = ""
     segments: tuple[str, ...] = ()
+    authorization: str = "NONE"
+    """The route's ``AuthorizationType``: ``NONE``, ``AWS_IAM`` (SigV4) or ``JWT``."""
 
     @property
     def is_default(self) -> bool:
@@ -71,6 +76,7 @@ class Route:
 class RouteMatch:
     route_key: str
     path_parameters: dict[str, str]
+    authorization: str = "NONE"
 
 
 def parse_route_key(key: str, where: str = "route") -> Route:
@@ -92,10 +98,17 @@ def routes_from_template(template: dict[str, Any]) -> list[Route]:
     routes = []
     for logical_id, resource in template.get("Resources", {}).items():
         if isinstance(resource, dict) and resource.get("Type") == "AWS::ApiGatewayV2::Route":
-            key = (resource.get("Properties") or {}).get("RouteKey")
+            properties = resource.get("Properties") or {}
+            key = properties.get("RouteKey")
             if not isinstance(key, str):
                 raise RouteError(f"route {logical_id}: RouteKey must be a string")
-            routes.append(parse_route_key(key, f"route {logical_id}"))
+            authorization = properties.get("AuthorizationType", "NONE")
+            if authorization not in AUTHORIZATION_TYPES:
+                raise RouteError(
+                    f"route {logical_id}: AuthorizationType {authorization!r} is not one of "
+                    f"{', '.join(AUTHORIZATION_TYPES)} (an HTTP API's)"
+                )
+            routes.append(replace(parse_route_key(key, f"route {logical_id}"), authorization=authorization))
     return sorted(routes, key=lambda route: (route.is_default, route.specificity(), route.key))
 
 
@@ -107,10 +120,10 @@ def match_route(routes: list[Route], method: str, raw_path: str) -> RouteMatch |
     method = method.upper()
     for route in routes:
         if route.is_default:
-            return RouteMatch(route.key, {})
+            return RouteMatch(route.key, {}, route.authorization)
         if route.method not in (method, ANY_METHOD):
             continue
         parameters = route.path_parameters(path_segments)
         if parameters is not None:
-            return RouteMatch(route.key, parameters)
+            return RouteMatch(route.key, parameters, route.authorization)
     return None

@@ -15,6 +15,11 @@ Large"}`` (``http_body``: never more than the quota held in memory); malformed H
 its own (it answers a body over 16 KB with its 400 "request body is larger than 16384 bytes", as it
 does deployed); Lambda's 6 MB invoke payload limit is not emulated. None of these ever sends a
 traceback, and the server keeps serving. One log line per request goes to stderr.
+
+With ``check_auth`` (``release serve --check-auth``) a route the template authorizes answers a request
+that carries no ``Authorization`` header as API Gateway does before any function runs: ``AWS_IAM``
+-> 403 ``{"message":"Forbidden"}``, ``JWT`` (or a Lambda authorizer) -> 401 ``{"message":"Unauthorized"}``.
+It catches a client that forgot to sign; it verifies no signature and no token.
 """
 
 from __future__ import annotations
@@ -38,8 +43,11 @@ Invoker = Callable[[dict[str, Any]], Any]
 class LocalApi:
     """Routes plus the function: turns one ``HttpRequest`` into one ``HttpResponse``."""
 
-    def __init__(self, routes: list[Route], invoke: Invoker, log: TextIO | None = None) -> None:
+    def __init__(
+        self, routes: list[Route], invoke: Invoker, log: TextIO | None = None, *, check_auth: bool = False
+    ) -> None:
         self.routes = routes
+        self.check_auth = check_auth
         self._invoke = invoke
         self._lock = threading.Lock()
         self._log = log if log is not None else sys.stderr
@@ -49,6 +57,10 @@ class LocalApi:
         found = match_route(self.routes, request.method, request.raw_path)
         if found is None:
             return gateway_error(404, "Not Found"), "-"
+        if self.check_auth and not _has_credentials(request):
+            refusal = MISSING_CREDENTIALS.get(found.authorization)
+            if refusal is not None:
+                return gateway_error(*refusal), found.route_key
         event = build_event(request, found.route_key, found.path_parameters)
         try:
             with self._lock:
@@ -64,6 +76,14 @@ class LocalApi:
             self._log.flush()
         except (OSError, ValueError):  # stderr closed: logging must never take a request down
             pass
+
+
+MISSING_CREDENTIALS = {"AWS_IAM": (403, "Forbidden"), "JWT": (401, "Unauthorized"), "CUSTOM": (401, "Unauthorized")}
+"""API Gateway's answer, per route AuthorizationType, to a request without an ``Authorization`` header."""
+
+
+def _has_credentials(request: HttpRequest) -> bool:
+    return any(name.lower() == "authorization" and value.strip() for name, value in request.headers)
 
 
 class ApiServer(ThreadingHTTPServer):

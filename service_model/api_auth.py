@@ -19,6 +19,19 @@ MIN_REASON_WORDS = 8
 """A reason for an open API says why in a sentence, as the cdk-nag acknowledgments do."""
 
 
+SIGNED_METHODS = ("GET", "POST")
+"""The methods the Order API serves (create, read back): what a CI role signs calls with, and all it may."""
+
+
+def execute_api_arns(*, partition: str, region: str, account: str) -> list[str]:
+    """``execute-api:Invoke`` resources for signed calls to a stage's HTTP API: ``<api-id>/$default/<METHOD>/<path>``.
+
+    An API's id is generated when it is deployed, so a role made before (or beside) the stage names
+    the ``$default`` stage of any API in its account and Region, for the two methods only.
+    """
+    return [f"arn:{partition}:execute-api:{region}:{account}:*/$default/{method}/*" for method in SIGNED_METHODS]
+
+
 class ApiAuthError(ValueError):
     """An ``api_auth`` value that cannot be synthesized; the message says what is allowed."""
 

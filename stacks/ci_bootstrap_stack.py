@@ -20,6 +20,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from constructs_lib.nag_acknowledgments import acknowledge
+from service_model.api_auth import execute_api_arns
 from service_model.naming import PROJECT
 from service_model.stages import load_stages
 from stacks.ci_settings import BootstrapSettings
@@ -107,6 +108,16 @@ class CiBootstrapStack(Stack):
                 "of the account); all three only read.",
             ),
         ]
+        if any(stage.api_auth.type == "iam" for stage in load_stages().values()):
+            grants.append(
+                (
+                    ["execute-api:Invoke"],
+                    execute_api_arns(partition=PARTITION, region=REGION, account=ACCOUNT),
+                    "The integration tests sign their GET and POST calls to each stage's HTTP API (api_auth = "
+                    "iam); an API's id is generated at deploy, so the grant names the $default stage of the "
+                    "account's APIs (the leading *) and any path (the trailing *), for these two methods only.",
+                )
+            )
         for actions, resources, reason in grants:
             self.deploy_role.add_to_policy(
                 iam.PolicyStatement(actions=actions, resources=[_with_pseudo_parameters(r) for r in resources])

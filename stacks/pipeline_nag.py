@@ -43,7 +43,9 @@ NO_ACCESS_LOGS = (
 )
 SMOKE = (
     "release smoke invokes the stage's API alias and reads the stage's stack: the function's qualifiers "
-    "(function:name:alias) and the stack id CloudFormation generates are the wildcards."
+    "(function:name:alias) and the stack id CloudFormation generates are the wildcards. The API smoke signs "
+    "GET and POST calls to the stage's HTTP API, whose id is generated at deploy: any API's $default stage "
+    "in the account and Region, any path, those two methods only."
 )
 
 

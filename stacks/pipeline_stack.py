@@ -26,6 +26,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from constructs_lib.nag_acknowledgments import acknowledge
+from service_model.api_auth import execute_api_arns
 from service_model.naming import PROJECT
 from service_model.stages import StageConfig
 from stacks.ci_settings import DEFAULT_QUALIFIER, CiContextError, PipelineSettings
@@ -38,6 +39,10 @@ PIPELINE_OUT = "cdk.out.pipeline"
 REPORTS = "reports"
 PROD_REVIEW = f"{REPORTS}/prod-review.md"
 SMOKED_STAGE = "staging"
+API_SMOKE = "tests/integration/test_http_api.py"
+"""After ``release smoke``: a signed create and read back through the stage's HTTP API, and an unsigned
+call refused with 403 (the integration tests, narrowed with -k)."""
+API_SMOKE_TESTS = "create_then_read_back or unsigned"
 PIPELINE_CHANGE_SET = "PipelineChange"
 """The change set CDK Pipelines' Prepare action creates and its Deploy action executes."""
 REVIEW_PROFILE = "review"
@@ -180,16 +185,26 @@ class PipelineStack(Stack):
         )
 
     def _smoke_step(self, config: StageConfig, env: Environment, stage_id: str) -> pipelines.CodeBuildStep:
-        """``release smoke`` against the stage's API alias, with the credentials that reach its account."""
+        """``release smoke`` against the stage's API alias, then the signed API smoke (``API_SMOKE``), with
+        the credentials that reach its account."""
         region = str(env.region)
         account = str(env.account)
         smoke = (
             f".venv/bin/release smoke --stage {config.name} --alias {config.api_alias} "
             f"--region {region} --junit-xml {REPORTS}/smoke.xml"
         )
+        api_smoke = (
+            f"AWS_REGION={region} INTEGRATION_STAGE={config.name} .venv/bin/python -m pytest "
+            f"--confcutdir=tests/integration {API_SMOKE} -k {shlex.quote(API_SMOKE_TESTS)} "
+            f"--junit-xml {REPORTS}/api-smoke.xml"
+        )
         commands = ["bash scripts/setup.sh", f"mkdir -p {REPORTS}"]
         if self.settings.smoke_role_arn:
-            commands += [assume_role_profile("smoke", self.settings.smoke_role_arn), f"{smoke} --profile smoke"]
+            commands += [
+                assume_role_profile("smoke", self.settings.smoke_role_arn),
+                f"{smoke} --profile smoke",
+                f"AWS_PROFILE=smoke {api_smoke}",
+            ]
             statements = [iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[self.settings.smoke_role_arn])]
         elif account != self.settings.account:
             raise CiContextError(
@@ -197,7 +212,7 @@ class PipelineStack(Stack):
                 "give --context smoke_role_arn=<a role there that trusts the pipeline account> for its smoke test"
             )
         else:
-            commands.append(smoke)
+            commands += [smoke, api_smoke]
             statements = _smoke_permissions(self, config, account=account, region=region)
             self._smoke_rules.update(smoke_findings([r for s in statements for r in s.resources]))
         return pipelines.CodeBuildStep(
@@ -221,10 +236,14 @@ def _smoke_permissions(scope: Stack, config: StageConfig, *, account: str, regio
     partition = partition_of(scope)
     functions = [f"arn:{partition}:lambda:{region}:{account}:function:{f.name}" for f in config.functions]
     stack = f"arn:{partition}:cloudformation:{region}:{account}:stack/{config.stack_name}/*"
-    return [
+    statements = [
         iam.PolicyStatement(
             actions=["lambda:InvokeFunction", "lambda:GetAlias"],
             resources=[arn for function in functions for arn in (function, f"{function}:*")],
         ),
         iam.PolicyStatement(actions=["cloudformation:DescribeStacks"], resources=[stack]),
     ]
+    if config.api_auth.type == "iam":  # the signed calls of the API smoke (API_SMOKE)
+        arns = execute_api_arns(partition=partition, region=region, account=account)
+        statements.append(iam.PolicyStatement(actions=["execute-api:Invoke"], resources=arns))
+    return statements

@@ -22,6 +22,12 @@ KEY (or the function's name or ARN) naming a function of another trigger is refu
 anything listens. The function's resource is found in the template by its FunctionName, and the
 context's ARN carries its trigger alias (--alias overrides).
 
+--check-auth answers as the deployed API does when a request carries no credentials: a route the
+template authorizes with AWS_IAM (stages.toml api_auth = "iam", SigV4) -> 403 {"message":"Forbidden"},
+with JWT -> 401 {"message":"Unauthorized"}, before the function runs. It only looks for an
+Authorization header, to catch a client that forgot to sign: it does not verify signatures or tokens.
+Without it every request reaches the function, and the start-up line says what the routes require.
+
 Without --template the stage's template is taken from cdk.out as ``release local`` takes it: only
 when the manifest lists the stage and is newer than the infrastructure sources
 (release_cli.local_template).
@@ -78,6 +84,12 @@ def register(subparsers: Any) -> None:
         function_help="an HTTP-triggered one (default: the stage's HTTP function)",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (0 takes a free one)")
+    parser.add_argument(
+        "--check-auth",
+        action="store_true",
+        help="refuse a request without an Authorization header where the template's route is authorized "
+        "(AWS_IAM: 403, JWT: 401), as API Gateway does; signatures and tokens are not verified",
+    )
     parser.set_defaults(func=run)
 
 
@@ -111,15 +123,16 @@ def run(args: argparse.Namespace) -> int:
             def invoke(event: dict[str, Any]) -> Any:
                 return invoke_payload(event, make_context(spec, alias, args.function_version), spec)
 
-            server.api = LocalApi(routes, invoke)
+            server.api = LocalApi(routes, invoke, check_auth=args.check_auth)
             _stop_on_signals()  # before the URL is printed: whoever reads it may stop the server at once
             port = server.server_address[1]
-            print(
+            print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
+            print(auth_note(routes, check_auth=args.check_auth), file=sys.stderr, flush=True)
+            print(  # last: whoever waits for the URL may use (or stop) the server at once
                 f"{function.key} ({spec.name}) on http://{HOST}:{port} (stage {args.stage}, alias {alias}); "
                 "Ctrl-C stops it",
                 flush=True,
             )
-            print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
             server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass  # Ctrl-C or SIGTERM, whenever it came: the tables and the socket are released below
@@ -150,6 +163,22 @@ def http_function(config: StageConfig, given: str | None) -> FunctionConfig:
         raise LocalInvokeError(f"stage {config.name} has no function with an HTTP trigger: there is nothing to serve")
     raise LocalInvokeError(
         f"stage {config.name} has {len(http)} HTTP functions ({', '.join(f.key for f in http)}): give --function KEY"
+    )
+
+
+def auth_note(routes: list[Any], *, check_auth: bool) -> str:
+    """One line on what the deployed routes require of a caller and what this server does about it."""
+    required = sorted({route.authorization for route in routes if route.authorization != "NONE"})
+    if not required:
+        return "auth: the routes are open (AuthorizationType NONE), as deployed"
+    if check_auth:
+        return (
+            f"auth: routes require {', '.join(required)}; a request without an Authorization header is refused "
+            "as API Gateway refuses it (signatures and tokens are not verified)"
+        )
+    return (
+        f"auth: routes require {', '.join(required)} when deployed; not checked here "
+        "(--check-auth refuses requests without an Authorization header)"
     )
 
 

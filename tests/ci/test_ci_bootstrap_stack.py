@@ -67,6 +67,22 @@ def test_the_role_can_read_what_release_status_and_smoke_call(template):
     } <= actions  # fmt: skip
 
 
+def test_the_role_may_sign_gets_and_posts_to_a_stages_api_and_nothing_else(template):
+    """The integration tests sign their calls (every stage's api_auth is iam): execute-api:Invoke for GET
+    and POST on a $default stage (an API's id is generated at deploy), in its own statement."""
+    (policy,) = of_type(template, "AWS::IAM::Policy")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    (invoke,) = [s for s in statements if "execute-api" in json.dumps(s["Action"])]
+    assert invoke["Action"] == "execute-api:Invoke"
+    arns = [json.dumps(r, sort_keys=True) for r in invoke["Resource"]]
+    assert len(arns) == 2
+    for arn, method in zip(arns, ("GET", "POST"), strict=True):
+        assert (
+            ':execute-api:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":*/$default/' + method + '/*"'
+            in arn
+        )
+
+
 def test_an_existing_provider_is_reused_not_created():
     """An account holds one provider per issuer: with its ARN given, the stack only trusts it (a small stack,
     synthesized on its own)."""

@@ -114,7 +114,15 @@ class _Api(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length).decode() if length else ""
         status = 400 if self.path == "/orders" and "customerId" not in body else 200
-        data = json.dumps({"path": self.path, "method": self.command, "body": body}).encode()
+        data = json.dumps(
+            {
+                "path": self.path,
+                "method": self.command,
+                "body": body,
+                "authorization": self.headers.get("authorization"),
+                "token": self.headers.get("x-amz-security-token"),
+            }
+        ).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
@@ -141,3 +149,26 @@ def test_call_returns_the_status_and_body_of_errors_too(local_api):
     assert ok["statusCode"] == 200 and json.loads(ok["body"])["body"] == '{"customerId": "C"}'
     refused = call(local_api, HttpRequest("POST", "/orders", "{}"))
     assert refused["statusCode"] == 400 and json.loads(refused["body"])["method"] == "POST"
+
+
+def test_a_signed_call_sends_the_signature_over_exactly_what_it_sends(local_api):
+    from botocore.credentials import Credentials
+
+    from tests.integration.deployment import sigv4_signer
+
+    seen: list[tuple[str, str, bytes | None]] = []
+    sign = sigv4_signer(Credentials("AKIDEXAMPLE", "secret", "token-1"), "eu-west-1")
+
+    def recording(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> dict[str, str]:
+        seen.append((method, url, body))
+        return sign(method, url, body, headers)
+
+    reply = call(local_api, HttpRequest("POST", "/orders", '{"customerId": "C"}'), signer=recording)
+    echoed = json.loads(reply["body"])
+    assert seen == [("POST", f"{local_api}/orders", b'{"customerId": "C"}')]
+    assert echoed["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert "/eu-west-1/execute-api/aws4_request" in echoed["authorization"]
+    assert echoed["token"] == "token-1", "temporary credentials carry their session token"
+    assert echoed["body"] == '{"customerId": "C"}'
+    unsigned = json.loads(call(local_api, HttpRequest("GET", "/orders/X"))["body"])
+    assert unsigned["authorization"] is None

@@ -84,6 +84,14 @@ def test_smoke_runs_after_staging_deploys_against_its_alias(template, stages):
     # Staging lives in another account: the step reaches it through the role given for that.
     assert "--profile smoke" in command
     assert any(SMOKE_ROLE in c and "credential_source = EcsContainer" in c for c in commands)
+    # Then the signed API smoke, with the same credentials: a create read back, and an unsigned call's 403.
+    (api,) = [c for c in commands if "tests/integration" in c]
+    assert api == (
+        f"AWS_PROFILE=smoke AWS_REGION={STAGING_REGION} INTEGRATION_STAGE=staging .venv/bin/python -m pytest "
+        "--confcutdir=tests/integration tests/integration/test_http_api.py -k 'create_then_read_back or unsigned' "
+        "--junit-xml reports/api-smoke.xml"
+    )
+    assert commands.index(api) == commands.index(command) + 1
 
 
 def test_smoke_role_may_assume_only_the_given_role(template):
@@ -204,10 +212,34 @@ def test_a_same_account_smoke_may_invoke_every_function_of_the_stage_and_nothing
 
     staging = load_stages()["staging"]
     stack = Stack(App(), "S")
-    invoke, describe = _smoke_permissions(stack, staging, account="111111111111", region="eu-west-1")
+    invoke, describe, signed = _smoke_permissions(stack, staging, account="111111111111", region="eu-west-1")
     function = "arn:<AWS::Partition>:lambda:eu-west-1:111111111111:function:"
     resources = list(invoke.resources)
     names = [f.name for f in staging.functions]
     assert len(names) >= 2
     assert resources == [arn for name in names for arn in (f"{function}{name}", f"{function}{name}:*")]
     assert describe.resources[0].endswith(":cloudformation:eu-west-1:111111111111:stack/version-demo-staging/*")
+    # The API smoke's signed calls (staging's api_auth is iam): GET and POST on a $default stage only.
+    assert signed.actions == ["execute-api:Invoke"]
+    assert signed.resources == [
+        f"arn:<AWS::Partition>:execute-api:eu-west-1:111111111111:*/$default/{method}/*" for method in ("GET", "POST")
+    ]
+
+
+def test_a_stage_with_an_open_api_gets_no_invoke_permission_for_it() -> None:
+    import copy
+    import tomllib
+
+    from aws_cdk import App, Stack
+
+    from service_model.stages import parse_stages, stages_file
+    from stacks.pipeline_stack import _smoke_permissions
+
+    raw = tomllib.loads(stages_file().read_text(encoding="utf-8"))
+    raw["stages"]["staging"]["api_auth"] = {"type": "none", "reason": "a public preview of the orders API for the demo"}
+    staging = parse_stages(copy.deepcopy(raw))["staging"]
+    statements = _smoke_permissions(Stack(App(), "S"), staging, account="111111111111", region="eu-west-1")
+    assert [s.actions for s in statements] == [
+        ["lambda:InvokeFunction", "lambda:GetAlias"],
+        ["cloudformation:DescribeStacks"],
+    ]

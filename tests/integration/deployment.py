@@ -2,8 +2,10 @@
 
 The stage comes from ``INTEGRATION_STAGE``; its stack name from ``service_model`` (the same name the
 CDK app deploys); its outputs (``ApiUrl``) from CloudFormation, as the lab's buildspec reads them
-with ``describe-stacks``. No stage named, no credentials, or no such stack: the tests skip with that
-reason, so the default (offline) test command stays green.
+with ``describe-stacks``. A stage whose API is ``api_auth = "iam"`` is called with SigV4-signed
+requests, signed with the same credentials (the CI role needs ``execute-api:Invoke`` on it).
+No stage named, no credentials, or no such stack: the tests skip with that reason, so the default
+(offline) test command stays green.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from release_cli.sigv4 import signed_headers
 from service_model.stages import STAGE_NAMES, load_stage
 from service_model.test_events import TestEvent
 
@@ -39,16 +42,26 @@ class NotTestable(Exception):
     """Why there is nothing to test: the one skip reason every integration test shows."""
 
 
+Signer = Callable[[str, str, bytes | None, dict[str, str]], dict[str, str]]
+"""(method, url, body, headers) -> the headers to send (signed)."""
+
+
 @dataclass(frozen=True)
 class Deployment:
     stage: str
     stack_name: str
     region: str
     outputs: dict[str, str]
+    signer: Signer | None = None
+    """Signs each request when the stage's API requires IAM (``api_auth = "iam"``); None: sent as is."""
 
     @property
     def api_url(self) -> str:
         return self.outputs["ApiUrl"].rstrip("/")
+
+    def call(self, request: HttpRequest) -> dict[str, Any]:
+        """``request`` to this stage's API, signed when the API requires IAM."""
+        return call(self.api_url, request, signer=self.signer)
 
 
 def chosen_stage(environ: Mapping[str, str]) -> str:
@@ -85,7 +98,18 @@ def find_deployment(environ: Mapping[str, str], *, session: Any = None) -> Deplo
     outputs = {item["OutputKey"]: item["OutputValue"] for item in stacks[0].get("Outputs", [])}
     if "ApiUrl" not in outputs:
         raise AssertionError(f"stack {config.stack_name} has no ApiUrl output (outputs: {sorted(outputs)})")
-    return Deployment(stage=stage, stack_name=config.stack_name, region=region, outputs=outputs)
+    signer = sigv4_signer(session.get_credentials(), region) if config.api_auth.type == "iam" else None
+    return Deployment(stage=stage, stack_name=config.stack_name, region=region, outputs=outputs, signer=signer)
+
+
+def sigv4_signer(credentials: Any, region: str) -> Signer:
+    """A ``Signer`` with these credentials (refreshed by botocore when they are temporary) for ``region``."""
+
+    def sign(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> dict[str, str]:
+        frozen = credentials.get_frozen_credentials() if hasattr(credentials, "get_frozen_credentials") else credentials
+        return signed_headers(method=method, url=url, body=body, headers=headers, credentials=frozen, region=region)
+
+    return sign
 
 
 @dataclass(frozen=True)
@@ -117,12 +141,15 @@ def http_request_for(event: TestEvent) -> HttpRequest | None:
     return None
 
 
-def call(api_url: str, request: HttpRequest) -> dict[str, Any]:
-    """One HTTP call, answered as a Lambda proxy response (``statusCode``, ``body``) the matchers read."""
+def call(api_url: str, request: HttpRequest, *, signer: Signer | None = None) -> dict[str, Any]:
+    """One HTTP call, answered as a Lambda proxy response (``statusCode``, ``body``) the matchers read;
+    signed by ``signer`` when given (exactly what is sent: method, URL, body)."""
     data = request.body.encode("utf-8") if request.body is not None else None
-    sent = urllib.request.Request(
-        api_url + request.path, data=data, method=request.method, headers={"content-type": "application/json"}
-    )
+    url = api_url + request.path
+    headers = {"content-type": "application/json"}
+    if signer is not None:
+        headers = signer(request.method, url, data, headers)
+    sent = urllib.request.Request(url, data=data, method=request.method, headers=headers)
     try:
         with urllib.request.urlopen(sent, timeout=TIMEOUT_SECONDS) as response:
             return {"statusCode": response.status, "body": response.read().decode("utf-8")}

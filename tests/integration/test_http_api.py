@@ -24,11 +24,11 @@ def _json(response: dict) -> dict:
 def test_create_then_read_back(deployment: Deployment) -> None:
     customer = f"CUST-INTEG-{uuid.uuid4().hex[:8]}"
     order = {"customerId": customer, "items": [{"productId": "PROD-A", "quantity": 2}], "smokeTest": True}
-    created = call(deployment.api_url, HttpRequest("POST", "/orders", json.dumps(order)))
+    created = deployment.call(HttpRequest("POST", "/orders", json.dumps(order)))
     assert created["statusCode"] == 200, created
     order_id = _json(created)["orderId"]
 
-    read = call(deployment.api_url, HttpRequest("GET", f"/orders/{order_id}"))
+    read = deployment.call(HttpRequest("GET", f"/orders/{order_id}"))
     assert read["statusCode"] == 200, read
     body = _json(read)
     assert (body["orderId"], body["customerId"], body["status"]) == (order_id, customer, "PENDING")
@@ -36,13 +36,13 @@ def test_create_then_read_back(deployment: Deployment) -> None:
 
 def test_create_without_customer_is_a_400_naming_the_field(deployment: Deployment) -> None:
     order = {"items": [{"productId": "PROD-A", "quantity": 1}], "smokeTest": True}
-    response = call(deployment.api_url, HttpRequest("POST", "/orders", json.dumps(order)))
+    response = deployment.call(HttpRequest("POST", "/orders", json.dumps(order)))
     assert response["statusCode"] == 400, response
     assert {"field": "customerId", "problem": "is required"} in _json(response)["errors"]
 
 
 def test_unknown_order_is_a_404(deployment: Deployment) -> None:
-    response = call(deployment.api_url, HttpRequest("GET", f"/orders/ORD-MISSING-{uuid.uuid4().hex[:8]}"))
+    response = deployment.call(HttpRequest("GET", f"/orders/ORD-MISSING-{uuid.uuid4().hex[:8]}"))
     assert response["statusCode"] == 404, response
 
 
@@ -52,4 +52,12 @@ def test_lab_event_through_the_api(deployment: Deployment, event: TestEvent) -> 
         pytest.skip(f"{event.name} is not production-safe; it runs against dev only")
     request = http_request_for(event)
     assert request is not None
-    assert event.mismatches(call(deployment.api_url, request)) == []
+    assert event.mismatches(deployment.call(request)) == []
+
+
+def test_an_unsigned_request_is_refused_before_the_function_runs(deployment: Deployment) -> None:
+    """api_auth = "iam": API Gateway answers an unsigned call with 403 and never invokes the alias."""
+    if deployment.signer is None:
+        pytest.skip(f"stage {deployment.stage}'s API is not IAM-authorized (stages.toml api_auth)")
+    response = call(deployment.api_url, HttpRequest("GET", "/orders/ORD-2024-001"))
+    assert (response["statusCode"], json.loads(response["body"])) == (403, {"message": "Forbidden"})
