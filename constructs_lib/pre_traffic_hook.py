@@ -4,6 +4,11 @@ CodeDeploy invokes it before shifting any traffic; it runs the production-safe t
 the new version and reports Succeeded or Failed, so a version that fails its own events never
 receives traffic. Named ``CodeDeployHook_*`` because the managed ``AWSCodeDeployRoleForLambdaLimited``
 lets CodeDeploy invoke only functions with that prefix.
+
+CodeDeploy invokes the hook asynchronously and waits for the hook's own report
+(PutLifecycleEventHookExecutionStatus), up to an hour. An invocation Lambda gives up on (after its two
+retries) is kept in the hook's dead-letter queue ``Undelivered`` for 14 days, so a deployment that
+failed because its hook never ran shows why.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib.function_logging import enable_active_tracing, function_logging
@@ -62,10 +68,18 @@ class PreTrafficHook(Construct):
         logging.role.add_to_policy(
             iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[f"{target.function_arn}:*"])
         )
+        self.undelivered = sqs.Queue(
+            self,
+            "Undelivered",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
         self.function = lambda_.Function(
             self,
             "Function",
             function_name=name,
+            dead_letter_queue=self.undelivered,
             code=lambda_.Code.from_asset(str(code_dir), exclude=ASSET_EXCLUDES),
             handler="hook.lambda_handler",
             runtime=runtime,
@@ -78,6 +92,10 @@ class PreTrafficHook(Construct):
             description=f"CodeDeploy BeforeAllowTraffic checks for {target_name}:{alias_name}",
         )
         self._role = logging.role
+        acknowledge(
+            self.undelivered,
+            {"AwsSolutions-SQS3": _IS_THE_DLQ, "Serverless-SQSRedrivePolicy": _IS_THE_DLQ},
+        )
         enable_active_tracing(self, function=self.function, role=logging.role)
         invoke_versions = f"AwsSolutions-IAM5[Resource::<{Stack.of(self).get_logical_id(_cfn(target))}.Arn>:*]"
         acknowledge(
@@ -93,6 +111,12 @@ class PreTrafficHook(Construct):
         self._role.add_to_policy(
             iam.PolicyStatement(actions=["codedeploy:GetDeployment"], resources=[group.deployment_group_arn])
         )
+
+
+_IS_THE_DLQ = (
+    "This queue is itself the dead-letter queue of the hook's asynchronous invocations by CodeDeploy; a "
+    "queue behind it would only move the same undelivered events again."
+)
 
 
 def _cfn(function: lambda_.IFunction) -> CfnElement:

@@ -19,7 +19,7 @@ def nag_plugins(app: App) -> list[IPolicyValidationPlugin]:
 
 
 SYNCHRONOUS_ONLY = (
-    "The function is invoked synchronously (HTTP API, direct invoke, CodeDeploy hook); a dead-letter "
+    "The function is invoked synchronously (HTTP API, direct invoke, its pre-traffic hook); a dead-letter "
     "queue applies only to asynchronous invocations."
 )
 STREAM_ON_FAILURE = (
@@ -54,7 +54,7 @@ def acknowledge_findings(stack: VersionDemoStack, config: StageConfig) -> None:
                 acknowledge(function, {"Serverless-LambdaDLQ": STREAM_ON_FAILURE})
             elif own and service_function.schedule is not None:
                 acknowledge(function, {"Serverless-LambdaDLQ": SCHEDULE_DLQ})
-            else:
+            elif own:  # a pre-traffic hook has its dead-letter queue (CodeDeploy invokes it asynchronously)
                 acknowledge(function, {"Serverless-LambdaDLQ": SYNCHRONOUS_ONLY})
             if function_config.runtime != RUNTIMES[-1]:
                 reason = OLDER_RUNTIME.format(runtime=function_config.runtime)

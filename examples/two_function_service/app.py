@@ -71,13 +71,13 @@ class TwoFunctionService(Stack):
                 acknowledge(api.api, {"AwsSolutions-APIG4": api.auth.reason})
             own_dlq = SCHEDULE_DLQ if service_function.schedule is not None else SYNCHRONOUS_ONLY
             acknowledge(service_function.function.function, {"Serverless-LambdaDLQ": own_dlq})
-            for hook in service_function.hooks.values():
-                acknowledge(hook.function, {"Serverless-LambdaDLQ": SYNCHRONOUS_ONLY})
         if not config.point_in_time_recovery:
             acknowledge(self.audit, {"AwsSolutions-DDB3": NO_PITR})
 
 
-SYNCHRONOUS_ONLY = "Invoked synchronously (HTTP API, CodeDeploy hook); a dead-letter queue applies only to async calls."
+SYNCHRONOUS_ONLY = (
+    "Invoked synchronously (HTTP API, its pre-traffic hook); a dead-letter queue applies only to async calls."
+)
 SCHEDULE_DLQ = (
     "The schedule rule's target has its own dead-letter queue and retry policy, where EventBridge puts misses."
 )

@@ -65,6 +65,27 @@ def test_hook_may_invoke_only_versions_of_its_function_and_read_its_deployment(s
         assert {"Ref": group_id} in by_action[action]["Fn::Join"][1], action
 
 
+@pytest.mark.parametrize("stage", ["staging", "prod"])
+def test_an_undelivered_hook_invocation_is_kept_in_its_own_queue(synthesized, stage):
+    """CodeDeploy invokes the hook asynchronously: what Lambda gives up on lands in the hook's queue."""
+    template = synthesized.order_api[stage]
+    _, hook_fn = hook(template)
+    queue_id = hook_fn["Properties"]["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
+    queue = template.to_json()["Resources"][queue_id]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    properties = {k: v for k, v in queue["Properties"].items() if k != "Tags"}
+    assert properties == {"MessageRetentionPeriod": 14 * 24 * 3600, "SqsManagedSseEnabled": True}
+    role_id = hook_fn["Properties"]["Role"]["Fn::GetAtt"][0]
+    sends = [
+        s
+        for p in template.find_resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "sqs:SendMessage"
+    ]
+    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": [queue_id, "Arn"]}]
+
+
 def test_dev_has_no_hook(synthesized):
     found = synthesized.order_api["dev"].find_resources(
         "AWS::Lambda::Function", {"Properties": {"Handler": "hook.lambda_handler"}}
