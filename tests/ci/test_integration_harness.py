@@ -89,6 +89,44 @@ def test_the_deployed_stages_outputs_are_read_from_its_stack(session):
     session.client("cloudformation").delete_stack(StackName="version-demo-staging")
 
 
+def test_an_iam_stage_is_called_signed_and_expects_the_403_unsigned(session):
+    deploy_stack(session, "version-demo-staging", {"ApiUrl": "https://abc.example/"})
+    deployment = find_deployment(ENVIRON, session=session)
+    session.client("cloudformation").delete_stack(StackName="version-demo-staging")
+    assert deployment.refused == (403, {"message": "Forbidden"})
+    assert deployment.signer is not None
+    headers = deployment.signer("GET", "https://abc.example/orders/X", None, {})
+    assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 ")
+
+
+def test_a_jwt_stage_needs_a_token_and_sends_it_as_a_bearer(session, monkeypatch):
+    from dataclasses import replace
+
+    import tests.integration.deployment as harness
+    from service_model.api_auth import ApiAuth
+    from service_model.stages import load_stage
+
+    jwt = ApiAuth(type="jwt", issuer="https://login.example.com", audiences=("orders-web",))
+    monkeypatch.setattr(harness, "load_stage", lambda name: replace(load_stage(name), api_auth=jwt))
+    deploy_stack(session, "version-demo-staging", {"ApiUrl": "https://abc.example/"})
+    try:
+        with pytest.raises(NotTestable) as caught:
+            find_deployment(ENVIRON, session=session)
+        assert str(caught.value) == (
+            "stage staging's API takes JWTs (api_auth jwt): set INTEGRATION_TOKEN to a token issued by "
+            "https://login.example.com for one of the audiences orders-web"
+        )
+        deployment = find_deployment({**ENVIRON, "INTEGRATION_TOKEN": "eyJ.token"}, session=session)
+    finally:
+        session.client("cloudformation").delete_stack(StackName="version-demo-staging")
+    assert deployment.refused == (401, {"message": "Unauthorized"})
+    assert deployment.signer is not None
+    assert deployment.signer("GET", "https://abc.example/x", None, {"a": "b"}) == {
+        "a": "b",
+        "Authorization": "Bearer eyJ.token",
+    }
+
+
 def test_a_stack_without_api_url_fails_instead_of_skipping(session):
     deploy_stack(session, "version-demo-prod", {"FunctionName": "f"})
     with pytest.raises(AssertionError, match="has no ApiUrl output"):

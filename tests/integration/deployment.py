@@ -3,7 +3,8 @@
 The stage comes from ``INTEGRATION_STAGE``; its stack name from ``service_model`` (the same name the
 CDK app deploys); its outputs (``ApiUrl``) from CloudFormation, as the lab's buildspec reads them
 with ``describe-stacks``. A stage whose API is ``api_auth = "iam"`` is called with SigV4-signed
-requests, signed with the same credentials (the CI role needs ``execute-api:Invoke`` on it).
+requests, signed with the same credentials (the CI role needs ``execute-api:Invoke`` on it); a ``jwt``
+stage's with ``Authorization: Bearer $INTEGRATION_TOKEN`` (no token: the tests skip, saying so).
 No stage named, no credentials, or no such stack: the tests skip with that reason, so the default
 (offline) test command stays green.
 """
@@ -35,6 +36,13 @@ HIDDEN_CREDENTIALS = (
 )
 NO_CREDENTIALS = "no AWS credentials for {stack} (configure a profile, role or AWS_* variables)"
 NOT_DEPLOYED = "no deployed stage: stack {stack} does not exist in {region} (deploy it first)"
+TOKEN_VARIABLE = "INTEGRATION_TOKEN"
+NO_TOKEN = (
+    f"stage {{stage}}'s API takes JWTs (api_auth jwt): set {TOKEN_VARIABLE} to a token issued by {{issuer}} "
+    "for one of the audiences {audiences}"
+)
+REFUSED_WITHOUT_CREDENTIALS = {"iam": (403, {"message": "Forbidden"}), "jwt": (401, {"message": "Unauthorized"})}
+"""API Gateway's answer to a call without credentials, per api_auth type (none: the call goes through)."""
 TIMEOUT_SECONDS = 30
 
 
@@ -53,7 +61,10 @@ class Deployment:
     region: str
     outputs: dict[str, str]
     signer: Signer | None = None
-    """Signs each request when the stage's API requires IAM (``api_auth = "iam"``); None: sent as is."""
+    """Adds the credentials the stage's API requires (SigV4 for ``iam``, the bearer token for ``jwt``);
+    None: the API is open and requests are sent as they are."""
+    refused: tuple[int, dict[str, str]] | None = None
+    """What API Gateway answers a call without credentials (None: an open API lets it through)."""
 
     @property
     def api_url(self) -> str:
@@ -98,8 +109,32 @@ def find_deployment(environ: Mapping[str, str], *, session: Any = None) -> Deplo
     outputs = {item["OutputKey"]: item["OutputValue"] for item in stacks[0].get("Outputs", [])}
     if "ApiUrl" not in outputs:
         raise AssertionError(f"stack {config.stack_name} has no ApiUrl output (outputs: {sorted(outputs)})")
-    signer = sigv4_signer(session.get_credentials(), region) if config.api_auth.type == "iam" else None
-    return Deployment(stage=stage, stack_name=config.stack_name, region=region, outputs=outputs, signer=signer)
+    auth = config.api_auth
+    signer: Signer | None = None
+    if auth.type == "iam":
+        signer = sigv4_signer(session.get_credentials(), region)
+    elif auth.type == "jwt":
+        token = environ.get(TOKEN_VARIABLE, "").strip()
+        if not token:
+            raise NotTestable(NO_TOKEN.format(stage=stage, issuer=auth.issuer, audiences=", ".join(auth.audiences)))
+        signer = bearer_signer(token)
+    return Deployment(
+        stage=stage,
+        stack_name=config.stack_name,
+        region=region,
+        outputs=outputs,
+        signer=signer,
+        refused=REFUSED_WITHOUT_CREDENTIALS.get(auth.type),
+    )
+
+
+def bearer_signer(token: str) -> Signer:
+    """A ``Signer`` that adds ``Authorization: Bearer <token>`` (a JWT authorizer reads that header)."""
+
+    def sign(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> dict[str, str]:
+        return {**headers, "Authorization": f"Bearer {token}"}
+
+    return sign
 
 
 def sigv4_signer(credentials: Any, region: str) -> Signer:
