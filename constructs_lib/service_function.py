@@ -97,8 +97,7 @@ class ServiceFunction(Construct):
         self._log_retention = log_retention
         self._hook_code_dir = hook_code_dir
         self._api_auth = api_auth or ApiAuth()
-        self._key = key
-        encryption_key = key.key if key else None
+        self._encryption_key = key.key if key else None
         environment = {f"{kind.upper()}_TABLE": tables[kind].table_name for kind in config.tables}
         environment["STAGE"] = config.stage
         self.function = VersionedFunction(
@@ -113,7 +112,7 @@ class ServiceFunction(Construct):
             log_retention=log_retention,
             environment=environment,
             description=config.description,
-            encryption_key=encryption_key,
+            encryption_key=self._encryption_key,
             reserved_concurrency=config.reserved_concurrency,
         )
         for kind, actions in config.permissions:
@@ -172,7 +171,7 @@ class ServiceFunction(Construct):
             code_dir=self._hook_code_dir,
             runtime=runtime_of(self.config.runtime),
             log_retention=self._log_retention,
-            encryption_key=self._key.key if self._key else None,
+            encryption_key=self._encryption_key,
         )
         rollout = GradualRollout(
             self,
@@ -196,7 +195,7 @@ class ServiceFunction(Construct):
                 alias=self.trigger_alias,
                 auth=self._api_auth,
                 log_retention=self._log_retention,
-                encryption_key=self._key.key if self._key else None,
+                encryption_key=self._encryption_key,
             )
         elif isinstance(trigger, TableStreamTrigger):
             self.stream = StreamEventSource(
@@ -210,8 +209,8 @@ class ServiceFunction(Construct):
                 iterator_age_ms=self.config.alarms.iterator_age_ms,
                 period_minutes=self.config.alarms.period_minutes,
             )
-            if self._key:  # stream records are encrypted with the table's key
-                self._key.key.grant(self.function.role, "kms:Decrypt")
+            if self._encryption_key:  # stream records are encrypted with the table's key
+                self._encryption_key.grant(self.function.role, "kms:Decrypt")
         elif isinstance(trigger, ScheduleTrigger):
             undelivered = sqs.Queue(
                 self,
