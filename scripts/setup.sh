@@ -5,7 +5,8 @@
 #   2. uv (pinned in requirements-dev.txt) installs the pinned requirements and the project itself
 #      (`pip install -e .`: the `release` command); seconds where pip takes a minute and a half
 #   3. the pinned CDK CLI from package-lock.json (npm ci), skipped when node_modules already matches
-#   4. scripts/main-job.sh
+#   4. checkov, pinned in requirements-checkov.txt, in its own .venv-checkov (skipped when it matches)
+#   5. scripts/main-job.sh
 # Re-running it is safe and fast; a .venv on another Python than the chosen one is rebuilt.
 set -euo pipefail
 case "${1:-}" in
@@ -54,6 +55,24 @@ if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_sum" ]; then
   step "install the pinned CDK CLI (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > "$lock_stamp"
+fi
+
+# checkov (the second scanner) has its own virtualenv: its pins (boto3, packaging, ...) conflict with
+# ours. requirements-checkov.txt pins every package of it; sync installs exactly those, on the same Python.
+checkov_stamp=.venv-checkov/.setup-requirements-checkov.sha256
+checkov_sum=$(sha256sum requirements-checkov.txt | cut -d' ' -f1)
+if [ -x .venv-checkov/bin/python ]; then
+  have=$(.venv-checkov/bin/python -c 'import platform; print(platform.python_version())' 2>/dev/null || echo broken)
+  if [ "$have" != "$want" ]; then
+    echo "   .venv-checkov is on Python $have, not $want: rebuilding it"
+    rm -rf .venv-checkov
+  fi
+fi
+if [ "$(cat "$checkov_stamp" 2>/dev/null)" != "$checkov_sum" ] || [ ! -x .venv-checkov/bin/checkov ]; then
+  step "install the pinned checkov into .venv-checkov (uv pip sync requirements-checkov.txt)"
+  [ -x .venv-checkov/bin/python ] || "$python" -m venv --without-pip .venv-checkov
+  UV_LINK_MODE=copy .venv/bin/uv pip sync --quiet --python .venv-checkov/bin/python requirements-checkov.txt
+  echo "$checkov_sum" > "$checkov_stamp"
 fi
 
 step "set-up done; the main job"

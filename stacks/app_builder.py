@@ -11,6 +11,7 @@ from aws_cdk import App, Environment, Stack, Validations
 
 from service_model.stages import StageConfig, StageConfigError, load_stages
 from service_model.test_events import TestEventError
+from stacks.checkov_checks import acknowledge_checkov_findings
 from stacks.ci_settings import CI_BOOTSTRAP, PIPELINE, BootstrapSettings, CiContextError, PipelineSettings
 from stacks.nag_checks import acknowledge_findings, nag_plugins
 from stacks.version_demo_stack import VersionDemoStack
@@ -44,6 +45,7 @@ def build_app(
             app, config.stack_name, config=config, env=env, description=f"Version demo service, stage {config.name}"
         )
         acknowledge_findings(stack, config)
+        acknowledge_checkov_findings(stack, config)
         built[config.name] = stack
     Validations.of(app).add_plugins(*nag_plugins(app))
     return built

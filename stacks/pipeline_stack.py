@@ -29,6 +29,7 @@ from constructs_lib.nag_acknowledgments import acknowledge
 from service_model.api_auth import execute_api_arns
 from service_model.naming import PROJECT
 from service_model.stages import StageConfig
+from stacks.checkov_checks import acknowledge_checkov_findings, acknowledge_pipeline_checkov_findings
 from stacks.ci_settings import DEFAULT_QUALIFIER, CiContextError, PipelineSettings
 from stacks.nag_checks import acknowledge_findings
 from stacks.pipeline_nag import acknowledge_pipeline_findings, partition_of, smoke_findings
@@ -71,6 +72,7 @@ class ServiceStage(Stage):
             description=f"Version demo service, stage {config.name}",
         )
         acknowledge_findings(self.stack, config)
+        acknowledge_checkov_findings(self.stack, config)
 
 
 class PipelineStack(Stack):
@@ -112,6 +114,7 @@ class PipelineStack(Stack):
         self.pipeline.build_pipeline()
         self._lint_settings()
         acknowledge_pipeline_findings(self, self.pipeline)
+        acknowledge_pipeline_checkov_findings(self, self.pipeline)
         acknowledge(self.pipeline, self._smoke_rules)
 
     def _lint_settings(self) -> None:
