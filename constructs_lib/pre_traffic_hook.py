@@ -37,7 +37,8 @@ class PreTrafficHook(Construct):
       target_name: that function's static name; alias_name: the alias being deployed.
       events_json: production-safe events with expectations (``service_model.test_events.events_for_hook``).
       code_dir: the hook's asset folder; runtime (default Python 3.13); timeout_seconds (default 120);
-      log_retention (default one month); encryption_key: the stage's key for its environment and logs.
+      log_retention (default one month); encryption_key: the stage's key for its environment and logs;
+      reserved_concurrency (default none).
     Exposes ``function``. Call ``allow_deployment_reads(group)`` once the deployment group exists.
     """
 
@@ -55,6 +56,7 @@ class PreTrafficHook(Construct):
         timeout_seconds: int = 120,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         encryption_key: kms.IKey | None = None,
+        reserved_concurrency: int | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         name = hook_function_name(target_name, alias_name)
@@ -80,6 +82,7 @@ class PreTrafficHook(Construct):
             "Function",
             function_name=name,
             dead_letter_queue=self.undelivered,
+            reserved_concurrent_executions=reserved_concurrency,
             code=lambda_.Code.from_asset(str(code_dir), exclude=ASSET_EXCLUDES),
             handler="hook.lambda_handler",
             runtime=runtime,

@@ -172,6 +172,9 @@ class ServiceFunction(Construct):
             runtime=runtime_of(self.config.runtime),
             log_retention=self._log_retention,
             encryption_key=self._encryption_key,
+            # One deployment of an alias runs at a time (CodeDeploy), and its hook once: where the function
+            # reserves its share of the account, its hook reserves that one execution.
+            reserved_concurrency=1 if self.config.reserved_concurrency else None,
         )
         rollout = GradualRollout(
             self,

@@ -17,10 +17,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 from constructs_lib.checkov_acknowledgments import acknowledge_checkov
 from service_model.stages import StageConfig
+from stacks.nag_checks import SCHEDULE_DLQ, STREAM_ON_FAILURE, SYNCHRONOUS_ONLY
 from stacks.version_demo_stack import VersionDemoStack
 
 CDK_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
@@ -34,6 +36,19 @@ NO_VPC = (
 NO_PITR = (
     "Point-in-time recovery is a per-stage setting in stages.toml; only prod keeps continuous backups, "
     "and this stage's tables hold test data (the same choice cdk-nag's DDB3 acknowledgment records)."
+)
+NO_RESERVATION = (
+    "The stage reserves no concurrency for this function (stages.toml reserved_concurrency, set in prod): "
+    "Lambda keeps 100 executions unreserved, so a reservation fails in an account with the new-account "
+    "quota, and the API stage's throttle bounds what callers can start."
+)
+SQS_MANAGED_ENCRYPTION = (
+    "The queue is encrypted at rest with SQS-managed keys (SqsManagedSseEnabled), which this check does not "
+    "recognize; it holds only failure descriptions (stream positions, CodeDeploy hook events), no order data."
+)
+NO_STAGE_KEY = (
+    "This stage has customer_managed_key = false in stages.toml: its tables go with the stack and hold test "
+    "data, so AWS-managed keys encrypt them, their log groups and environments; staging and prod use their key."
 )
 PROVIDER_NO_VPC = (
     "CDK's AwsCustomResource provider function makes one Schemas CreateRegistry call per deploy over the "
@@ -92,6 +107,28 @@ def acknowledge_checkov_findings(stack: VersionDemoStack, config: StageConfig) -
     settings make expected; everything else checkov finds fails the main job."""
     for function in _functions(stack):
         acknowledge_checkov(function, {"CKV_AWS_117": NO_VPC})
+        cfn_function = function.node.default_child
+        assert isinstance(cfn_function, lambda_.CfnFunction)
+        if cfn_function.reserved_concurrent_executions is None:
+            acknowledge_checkov(function, {"CKV_AWS_115": NO_RESERVATION})
+        if stack.key is None:
+            acknowledge_checkov(function, {"CKV_AWS_173": NO_STAGE_KEY})
+    for service_function in stack.functions.values():
+        own_dlq = SYNCHRONOUS_ONLY  # its hooks have a dead-letter queue: CodeDeploy invokes them asynchronously
+        if service_function.stream is not None:
+            own_dlq = STREAM_ON_FAILURE
+        elif service_function.schedule is not None:
+            own_dlq = SCHEDULE_DLQ
+        acknowledge_checkov(service_function.function.function, {"CKV_AWS_116": own_dlq})
+        for queue in _of_type(service_function, sqs.CfnQueue):
+            if queue.sqs_managed_sse_enabled:
+                acknowledge_checkov(queue, {"CKV_AWS_27": SQS_MANAGED_ENCRYPTION})
+        if stack.key is None:
+            for log_group in _of_type(service_function, logs.CfnLogGroup):
+                acknowledge_checkov(log_group, {"CKV_AWS_158": NO_STAGE_KEY})
+    if stack.key is None:
+        for table in _of_type(stack.tables, dynamodb.CfnTable):
+            acknowledge_checkov(table, {"CKV_AWS_119": NO_STAGE_KEY})
     if not config.point_in_time_recovery:
         for table in _of_type(stack.tables, dynamodb.CfnTable):
             acknowledge_checkov(table, {"CKV_AWS_28": NO_PITR})

@@ -10,9 +10,6 @@ import pytest
 
 REASON = "A reason long enough to say why this check does not apply here."
 OTHER_REASON = "Another reason, also long enough to say why the check does not apply."
-FIXED_ELSEWHERE = {"CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_119", "CKV_AWS_158", "CKV_AWS_173", "CKV_AWS_27"}
-"""Findings fixed by real changes (concurrency, DLQs, customer-managed keys, SQS encryption), never acknowledged
-on the service's own resources."""
 CDK_PROVIDER = "AWS679f53fac002430cb0da5b7982bd2287"
 
 
@@ -126,27 +123,44 @@ PROVIDER_SKIPS = {
     CDK_PROVIDER: ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"],
     f"{CDK_PROVIDER}LogGroup": ["CKV_AWS_158"],
 }
-NO_PITR_TABLES = {f"Tables{kind}Table": ["CKV_AWS_28"] for kind in ("Orders", "Config", "Audit")}
+NO_PITR = "CKV_AWS_28"
+NO_KEY = "CKV_AWS_119"  # a table without the stage's key (dev: customer_managed_key = false)
+NO_RESERVATION = "CKV_AWS_115"
+OWN_FAILURE_PATH = "CKV_AWS_116"  # invoked synchronously, or through a stream with its own on-failure queue
+SSE_SQS = "CKV_AWS_27"
+PLAIN_LOGS = "CKV_AWS_158"
+PLAIN_ENVIRONMENT = "CKV_AWS_173"
+NO_VPC = "CKV_AWS_117"
 EXPECTED = {
-    "dev": {
-        "OrderApiFunction": ["CKV_AWS_117"],
-        "OrderWorkerFunction": ["CKV_AWS_117"],
-        **NO_PITR_TABLES,
+    "dev": {  # no stage key, no reservation, no point-in-time recovery
+        **{f"Tables{kind}Table": sorted([NO_KEY, NO_PITR]) for kind in ("Orders", "Config", "Audit")},
+        "OrderApiFunction": sorted([NO_RESERVATION, OWN_FAILURE_PATH, NO_VPC, PLAIN_ENVIRONMENT]),
+        "OrderApiLogs": [PLAIN_LOGS],
+        "HttpApiAccessLogs": [PLAIN_LOGS],
+        "OrderWorkerFunction": sorted([NO_RESERVATION, OWN_FAILURE_PATH, NO_VPC, PLAIN_ENVIRONMENT]),
+        "OrderWorkerLogs": [PLAIN_LOGS],
+        "OrderWorkerStreamTriggerOnFailure": [SSE_SQS],
         **PROVIDER_SKIPS,
     },
-    "staging": {
-        "OrderApiFunction": ["CKV_AWS_117"],
-        "PreTrafficHookStagingFunction": ["CKV_AWS_117"],
-        "OrderWorkerFunction": ["CKV_AWS_117"],
-        "OrderWorkerPreTrafficHookStagingFunction": ["CKV_AWS_117"],
-        **NO_PITR_TABLES,
+    "staging": {  # its key encrypts everything; no reservation, no point-in-time recovery
+        **{f"Tables{kind}Table": [NO_PITR] for kind in ("Orders", "Config", "Audit")},
+        "OrderApiFunction": sorted([NO_RESERVATION, OWN_FAILURE_PATH, NO_VPC]),
+        "PreTrafficHookStagingFunction": sorted([NO_RESERVATION, NO_VPC]),
+        "PreTrafficHookStagingUndelivered": [SSE_SQS],
+        "OrderWorkerFunction": sorted([NO_RESERVATION, OWN_FAILURE_PATH, NO_VPC]),
+        "OrderWorkerPreTrafficHookStagingFunction": sorted([NO_RESERVATION, NO_VPC]),
+        "OrderWorkerPreTrafficHookStagingUndelivered": [SSE_SQS],
+        "OrderWorkerStreamTriggerOnFailure": [SSE_SQS],
         **PROVIDER_SKIPS,
     },
-    "prod": {  # point-in-time recovery on: no table skips
-        "OrderApiFunction": ["CKV_AWS_117"],
-        "PreTrafficHookProdFunction": ["CKV_AWS_117"],
-        "OrderWorkerFunction": ["CKV_AWS_117"],
-        "OrderWorkerPreTrafficHookProdFunction": ["CKV_AWS_117"],
+    "prod": {  # key, reservations (hooks: 1) and point-in-time recovery: only design choices remain
+        "OrderApiFunction": sorted([OWN_FAILURE_PATH, NO_VPC]),
+        "PreTrafficHookProdFunction": [NO_VPC],
+        "PreTrafficHookProdUndelivered": [SSE_SQS],
+        "OrderWorkerFunction": sorted([OWN_FAILURE_PATH, NO_VPC]),
+        "OrderWorkerPreTrafficHookProdFunction": [NO_VPC],
+        "OrderWorkerPreTrafficHookProdUndelivered": [SSE_SQS],
+        "OrderWorkerStreamTriggerOnFailure": [SSE_SQS],
         **PROVIDER_SKIPS,
     },
 }
@@ -173,11 +187,24 @@ def test_every_function_of_the_stage_is_acknowledged_for_its_vpc_and_every_reaso
 
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
-def test_findings_fixed_by_real_changes_are_never_acknowledged_on_the_service_s_resources(synthesized, stage):
-    """Concurrency, DLQs, customer-managed keys and SQS encryption are fixed, not acknowledged; only CDK's own
-    AwsCustomResource provider (which CDK configures) carries any of those ids."""
-    template = synthesized.templates[stage].to_json()
-    for logical_id, resource in template["Resources"].items():
+def test_each_choice_is_acknowledged_only_where_the_resource_shows_it(synthesized, stage):
+    """An acknowledgment of a real choice (keys, reservations, dead-letter queues, SQS encryption) sits only
+    on a resource whose own properties show that choice: never where the fix is there to be seen."""
+    resources = synthesized.templates[stage].to_json()["Resources"]
+    for logical_id, resource in resources.items():
+        if logical_id.startswith(CDK_PROVIDER):
+            continue
         ids = {skip["id"] for skip in checkov_skips(resource)}
-        if not logical_id.startswith(CDK_PROVIDER):
-            assert ids.isdisjoint(FIXED_ELSEWHERE), (logical_id, ids)
+        properties = resource.get("Properties", {})
+        if NO_RESERVATION in ids:
+            assert "ReservedConcurrentExecutions" not in properties, logical_id
+        if OWN_FAILURE_PATH in ids:
+            assert "DeadLetterConfig" not in properties, logical_id
+        if PLAIN_ENVIRONMENT in ids:
+            assert "KmsKeyArn" not in properties, logical_id
+        if PLAIN_LOGS in ids:
+            assert "KmsKeyId" not in properties, logical_id
+        if NO_KEY in ids:
+            assert "KMSMasterKeyId" not in properties["SSESpecification"], logical_id
+        if SSE_SQS in ids:
+            assert properties.get("SqsManagedSseEnabled") is True and "KmsMasterKeyId" not in properties, logical_id

@@ -126,14 +126,21 @@ def test_reserved_concurrency_is_prods_choice_per_function(synthesized: Synthesi
         stage: {
             fn["Properties"]["FunctionName"]: fn["Properties"].get("ReservedConcurrentExecutions")
             for fn in template.find_resources("AWS::Lambda::Function").values()
-            if fn["Properties"].get("FunctionName", "").endswith(("VersionedOrderAPI", "OrderWorker"))
+            if fn["Properties"].get("FunctionName", "").endswith(("VersionedOrderAPI", "OrderWorker", "-prod"))
         }
         for stage, template in synthesized.templates.items()
     }
     assert reserved == {
         "dev": {"dev-VersionedOrderAPI": None, "dev-OrderWorker": None},
         "staging": {"staging-VersionedOrderAPI": None, "staging-OrderWorker": None},
-        "prod": {"prod-VersionedOrderAPI": 50, "prod-OrderWorker": 5},
+        # A hook runs once per deployment of its alias, one deployment at a time: where the function
+        # reserves, its hook reserves that one execution.
+        "prod": {
+            "prod-VersionedOrderAPI": 50,
+            "prod-OrderWorker": 5,
+            "CodeDeployHook_prod-VersionedOrderAPI-prod": 1,
+            "CodeDeployHook_prod-OrderWorker-prod": 1,
+        },
     }
 
 
