@@ -34,7 +34,7 @@ class Route:
     method: str = ""
     segments: tuple[str, ...] = ()
     authorization: str = "NONE"
-    """The route's ``AuthorizationType``: ``NONE``, ``AWS_IAM`` (SigV4) or ``JWT``."""
+    """The route's ``AuthorizationType``: ``NONE``, ``AWS_IAM`` (SigV4), ``JWT`` or ``CUSTOM`` (a Lambda authorizer)."""
 
     @property
     def is_default(self) -> bool:
