@@ -259,12 +259,18 @@ def local_aws(
     ``function``: the function that runs (default: the Order API)."""
     from moto import mock_aws  # imported here: moto is a dev dependency, and slow to import
 
+    from release_cli.local_tables import dynamodb_semantics
+
     tables = table_definitions(template)
     spec = function_spec(template, tables, function)
     samples = _sample_items(sample_file) if sample_data else []
     overrides = {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, **spec.environment}
     # An endpoint set for a moto server or a real account would route the handler's calls past the mock.
-    with _patched_environ(overrides, remove=("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")), mock_aws():
+    with (
+        _patched_environ(overrides, remove=("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")),
+        mock_aws(),
+        dynamodb_semantics(),
+    ):
         import boto3
 
         client = boto3.client("dynamodb", region_name=REGION)
