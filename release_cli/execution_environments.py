@@ -5,8 +5,9 @@ An execution environment here is one separately loaded instance of the function'
 ``local_invoke.isolated_handler``), so module state (the DynamoDB client, the config cache, any global)
 is never shared between two environments, as it is not between two Lambda containers. A request takes
 an idle environment (the most recently used: the warmest, as Lambda reuses them), or starts a new one
-while fewer than ``size`` exist (a cold start), or waits until one is free: queued, never refused, as
-a function's requests wait below its reserved concurrency rather than fail. The data store behind them
+while fewer than ``size`` exist (a cold start), or waits until one is free: queued in order of
+arrival (each freed environment goes to the request that has waited longest; a newcomer never
+overtakes), never refused. The data store behind them
 is one for all (``local_tables``).
 
 Cold starts run one at a time: loading code swaps modules in and out of ``sys.modules`` and
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +67,8 @@ class ExecutionEnvironments:
         self._started = 0
         self._live = 0  # idle and busy, of any generation: never more than size
         self._idle: list[Environment] = []
-        self._changed = threading.Condition()
+        self._waiting: deque[_Turn] = deque()  # requests in order of arrival
+        self._lock = threading.Lock()
         self._cold_start = threading.Lock()
 
     def run(self, call: Callable[[Entry], Any]) -> Any:
@@ -81,23 +84,35 @@ class ExecutionEnvironments:
         if self._code_version is None:
             return
         version = self._code_version()
-        with self._changed:
+        with self._lock:
             if version == self._version:
                 return
             self._version = version
             self._generation += 1
             self._live -= len(self._idle)
-            self._idle.clear()
-            self._changed.notify_all()
+            self._idle.clear()  # nobody waits while one is idle: the places freed need no hand-over
         self._log("code changed: the next requests start fresh execution environments")
 
     def _acquire(self) -> Environment:
-        with self._changed:
-            while not self._idle and self._live >= self.size:
-                self._changed.wait()
-            if self._idle:
+        """An idle environment, a new one while fewer than ``size`` exist, else the next one freed (in turn)."""
+        with self._lock:
+            if self._waiting or (not self._idle and self._live >= self.size):
+                turn = _Turn()
+                self._waiting.append(turn)
+            elif self._idle:
                 return self._idle.pop()
-            self._live += 1
+            else:
+                self._live += 1
+                turn = None
+        if turn is not None:
+            turn.given.wait()
+            if turn.environment is not None:
+                return turn.environment
+        return self._start()
+
+    def _start(self) -> Environment:
+        """A cold start in a place already counted in ``_live``; a failure hands the place on."""
+        with self._lock:
             generation = self._generation
             self._started += 1
             number = self._started
@@ -105,21 +120,43 @@ class ExecutionEnvironments:
             with self._cold_start:
                 entry = self._load()
         except BaseException as err:
-            with self._changed:
+            with self._lock:
                 self._live -= 1
-                self._changed.notify()
+                self._hand_over(None)
             if isinstance(err, Exception):
                 raise _init_error(err) from err
             raise
         return Environment(entry, generation, number)
 
     def _release(self, environment: Environment) -> None:
-        with self._changed:
-            if environment.generation == self._generation:
-                self._idle.append(environment)
-            else:
+        with self._lock:
+            if environment.generation != self._generation:  # old code: retired, its place handed on
                 self._live -= 1
-            self._changed.notify()
+                self._hand_over(None)
+            elif not self._hand_over(environment):
+                self._idle.append(environment)
+
+    def _hand_over(self, environment: Environment | None) -> bool:
+        """Give ``environment`` (or, with None, a free place for a cold start) to the first waiting request.
+        Called with the lock held; False when nobody waits (or no place is free)."""
+        if not self._waiting:
+            return False
+        if environment is None:
+            if self._live >= self.size:
+                return False
+            self._live += 1
+        turn = self._waiting.popleft()
+        turn.environment = environment
+        turn.given.set()
+        return True
+
+
+class _Turn:
+    """A request waiting for an environment: handed one (or a place to start one) when its turn comes."""
+
+    def __init__(self) -> None:
+        self.given = threading.Event()
+        self.environment: Environment | None = None
 
 
 def _init_error(err: Exception) -> EnvironmentInitError:
