@@ -12,28 +12,6 @@ never reaches the handler; a smaller one does, and the handler answers a body ov
 400 ("request body is larger than 16384 bytes"), as deployed. Malformed HTTP is a 400. One log line
 per request on stderr; Ctrl-C stops it.
 
-Concurrency, as Lambda's: each concurrent request runs in an execution environment of its own (the
-function's code loaded separately, so no module state such as the DynamoDB client or the config cache
-is shared), up to --concurrency N environments (default 4); a request beyond them waits for one to
-be free, in order of arrival, and is never refused. A free environment is reused (warm); a new one is
-a cold start. All of them use one set of local tables, whose transactions are all-or-nothing and
-isolated from each other as DynamoDB's are (release_cli.local_tables). The default is 4 because the
-handler's own work holds Python's lock on the interpreter: more environments overlap only waiting
-(a slow call), add no throughput, and each costs a cold start and memory; 4 lets a browser's parallel
-requests and a slow request or two proceed side by side.
-
---reload: before each request the function's code folder is looked at (file sizes and modification
-times); after a change, requests run in fresh environments that load the new code, no restart. Code
-that does not load (an import or syntax error) answers 502 {"message":"Internal Server Error"}, as
-API Gateway answers for a failed integration, with the traceback in the server's log; the server keeps
-running, and the request after the fix runs the fixed code. Without --reload each environment loads
-the code once, when it starts.
-
-Connections: the listen queue holds 128 connections waiting to be accepted (Python's default is 5,
-which 50 concurrent clients overflowed), and every connection the server drops or cannot take is
-logged on stderr with its reason: reset or broken mid-request, no request within 60 s (an idle
-keep-alive connection is closed), a failed accept, and (Linux) a full listen queue.
-
     release serve --stage dev
     curl -s -X POST 127.0.0.1:3000/orders -d '{"customerId":"CUST-001","items":[{"productId":"PROD-A","quantity":2}]}'
     curl -s 127.0.0.1:3000/orders/ORD-2024-001
@@ -49,6 +27,29 @@ template authorizes with AWS_IAM (stages.toml api_auth = "iam", SigV4) -> 403 {"
 with JWT -> 401 {"message":"Unauthorized"}, before the function runs. It only looks for an
 Authorization header, to catch a client that forgot to sign: it does not verify signatures or tokens.
 Without it every request reaches the function, and the start-up line says what the routes require.
+
+Concurrency, as Lambda's: each concurrent request runs in an execution environment of its own (the
+function's code loaded separately, so no module state such as the DynamoDB client or the config cache
+is shared), up to --concurrency N environments (default 4); a request beyond them waits for one to
+be free, in order of arrival, and is never refused. A free environment is reused (warm); a new one is
+a cold start. All of them use one set of local tables, whose transactions are all-or-nothing and
+isolated from each other as DynamoDB's are (release_cli.local_tables). The default is 4 because the
+handler's own work holds Python's lock on the interpreter: more environments overlap only waiting
+(a slow call), add no throughput, and each costs a cold start and memory; 4 lets a browser's parallel
+requests and a slow request or two proceed side by side.
+
+--reload: before each request the function's code folder is looked at (file sizes and modification
+times); after a change, requests run in fresh environments that load the new code, no restart. Code
+that does not load (an import or syntax error) answers 502 {"message":"Internal Server Error"}, as
+API Gateway answers for a failed integration, with the traceback in the server's log; the server keeps
+running, and the request after the fix runs the fixed code. Without --reload each environment loads
+the code once, when it starts (so one started after an edit runs the edited code while older ones do
+not: use --reload while editing).
+
+Connections: the listen queue holds 128 connections waiting to be accepted (Python's default is 5,
+which 50 concurrent clients overflowed), and every connection the server drops or cannot take is
+logged on stderr with its reason: reset or broken mid-request, no request within 60 s (an idle
+keep-alive connection is closed), a failed accept, and (Linux) a full listen queue.
 
 Without --template the stage's template is taken from cdk.out as ``release local`` takes it: only
 when the manifest lists the stage and is newer than the infrastructure sources
