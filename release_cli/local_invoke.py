@@ -8,7 +8,10 @@ table's name, so a local run sees what a deployed function would. The context mi
 function name and version, and the invoked ARN with the alias. Unless told otherwise the local
 orders table starts with the seed's sample orders (``sample_data/orders.json``), as a stage does
 after ``release seed-data``: the seed's GetOrderStatus reads ``ORD-2024-001``.
-``release serve`` runs the same set-up behind an HTTP server (``invoke_payload`` per request).
+``release serve`` runs the same set-up behind an HTTP server (``invoke_payload`` per request, each in
+an execution environment of its own: ``execution_environments``). moto's DynamoDB runs with
+``local_tables.dynamodb_semantics``: calls isolated from each other, transactions all-or-nothing
+without moto's copy of every table they touch.
 
 Any function of the service runs this way (``LocalFunction``: its physical name, code folder and
 handler). Its resource is found in the template by its ``FunctionName``, never by assuming the Order

@@ -159,3 +159,22 @@ def test_without_a_code_version_nothing_is_reloaded() -> None:
 def test_the_limit_is_at_least_one() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         ExecutionEnvironments(Tracker().load, 0)
+
+
+def test_waiting_requests_are_served_in_order_of_arrival() -> None:
+    environments = ExecutionEnvironments(Tracker().load, 1)
+    served: list[int] = []
+
+    def send(number: int, seconds: float) -> threading.Thread:
+        def one() -> None:
+            environments.run(lambda entry: (served.append(number), entry(seconds, None)))
+
+        thread = threading.Thread(target=one)
+        thread.start()
+        time.sleep(0.05)  # the next one arrives later
+        return thread
+
+    threads = [send(0, SLOW_SECONDS)] + [send(number, 0.01) for number in range(1, 6)]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert served == [0, 1, 2, 3, 4, 5]
