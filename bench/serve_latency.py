@@ -14,6 +14,11 @@ server's RSS (``VmRSS``; its peak ``VmHWM``) afterwards, and the requests that f
 reset, a refused connection, a 5xx). Clients keep their connection alive; the last row of each size
 opens a new connection per request (``conn=new``). The orders column is the table's size when the
 cell starts (each cell adds its creates). Numbers, not a timed test: they depend on the machine.
+With 50 kept-alive clients the create p99 is mostly the first request of each client (every client
+starts with a create), which includes connecting: the accept loop and each new connection's thread
+wait for Python's interpreter lock while the environments run. Across runs here it was 0.5-0.9 s;
+a 1 ms interpreter switch interval (``sys.setswitchinterval``) halved it at a higher median, and is
+not set.
 
 Like bench/handler_latency.py these include moto's in-process DynamoDB, which is slower than the real
 one per call: numbers for comparing builds of the local server, not for predicting production.
