@@ -8,7 +8,10 @@ table's name, so a local run sees what a deployed function would. The context mi
 function name and version, and the invoked ARN with the alias. Unless told otherwise the local
 orders table starts with the seed's sample orders (``sample_data/orders.json``), as a stage does
 after ``release seed-data``: the seed's GetOrderStatus reads ``ORD-2024-001``.
-``release serve`` runs the same set-up behind an HTTP server (``invoke_payload`` per request).
+``release serve`` runs the same set-up behind an HTTP server (``invoke_payload`` per request, each in
+an execution environment of its own: ``execution_environments``). moto's DynamoDB runs with
+``local_tables.dynamodb_semantics``: calls isolated from each other, transactions all-or-nothing
+without moto's copy of every table they touch.
 
 Any function of the service runs this way (``LocalFunction``: its physical name, code folder and
 handler). Its resource is found in the template by its ``FunctionName``, never by assuming the Order
@@ -259,12 +262,18 @@ def local_aws(
     ``function``: the function that runs (default: the Order API)."""
     from moto import mock_aws  # imported here: moto is a dev dependency, and slow to import
 
+    from release_cli.local_tables import dynamodb_semantics
+
     tables = table_definitions(template)
     spec = function_spec(template, tables, function)
     samples = _sample_items(sample_file) if sample_data else []
     overrides = {"AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, **spec.environment}
     # An endpoint set for a moto server or a real account would route the handler's calls past the mock.
-    with _patched_environ(overrides, remove=("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")), mock_aws():
+    with (
+        _patched_environ(overrides, remove=("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")),
+        mock_aws(),
+        dynamodb_semantics(),
+    ):
         import boto3
 
         client = boto3.client("dynamodb", region_name=REGION)

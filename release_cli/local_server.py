@@ -2,9 +2,20 @@
 
 Each request is matched against the template's HTTP API routes (``http_routes``), becomes a payload
 2.0 event (``http_api_event``), and runs through the handler in-process against the local tables of
-``release local`` (``local_invoke.local_aws``: moto, sample data loaded). One invocation at a time,
-as one Lambda execution environment handles one request at a time; connections are threaded and
-kept alive (HTTP/1.1), so a slow client never blocks another's connection set-up.
+``release local`` (``local_invoke.local_aws``: moto, sample data loaded). The function may be called
+by several connections at once: ``release serve`` gives it Lambda's concurrency model
+(``execution_environments``: each concurrent request in an execution environment of its own, up to
+``--concurrency``, the rest queued). Connections are threaded and kept alive (HTTP/1.1), so a slow
+client never blocks another's connection set-up.
+
+Connections: the listen queue holds ``LISTEN_BACKLOG`` (128) connections not yet accepted (the
+standard library's 5 overflowed under 50 clients: the kernel dropped their connection attempts and
+clients saw resets); the kernel caps it at ``net.core.somaxconn``. Whatever ends a connection other
+than the client closing it or an answer that says ``Connection: close`` is logged, one line with the
+reason: a connection reset or broken mid-request, a request that did not arrive within
+``SOCKET_TIMEOUT_SECONDS`` (an idle keep-alive connection is closed then), an accept that failed
+(too many open files, a client gone before it was accepted), and, on Linux, an accept that found the
+listen queue full (the kernel refuses new connections while it is: it counts them, the process cannot).
 
 What API Gateway would refuse never reaches the handler, and is answered as API Gateway does:
 no route -> 404 ``{"message":"Not Found"}``; a body over 10 MB (the HTTP API payload quota), sent with
@@ -13,8 +24,11 @@ Large"}`` (``http_body``: never more than the quota held in memory); malformed H
 431/505, as the standard library's parser names it); the handler raising -> 500
 ``{"message":"Internal Server Error"}``. A body under 10 MB reaches the handler, which has limits of
 its own (it answers a body over 16 KB with its 400 "request body is larger than 16384 bytes", as it
-does deployed); Lambda's 6 MB invoke payload limit is not emulated. None of these ever sends a
-traceback, and the server keeps serving. One log line per request goes to stderr.
+does deployed); Lambda's 6 MB invoke payload limit is not emulated. Function code that cannot be
+loaded (an import or syntax error in a new execution environment) -> 502 ``{"message":"Internal
+Server Error"}``, API Gateway's answer for an integration that failed, the traceback in the log only.
+None of these ever sends a traceback, and the server keeps serving. One log line per request goes to
+stderr.
 
 With ``check_auth`` (``release serve --check-auth``) a route the template authorizes answers a request
 that carries no ``Authorization`` header as API Gateway does before any function runs: ``AWS_IAM``
@@ -24,19 +38,23 @@ It catches a client that forgot to sign; it verifies no signature and no token.
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
-import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 
+from release_cli.execution_environments import EnvironmentInitError
 from release_cli.http_api_event import HttpRequest, HttpResponse, build_event, gateway_error, http_response
 from release_cli.http_body import BodyRefused, read_body
 from release_cli.http_routes import Route, match_route
 
 SOCKET_TIMEOUT_SECONDS = 60
+LISTEN_BACKLOG = 128
+"""Connections the kernel queues before they are accepted (the standard library's default is 5)."""
 Invoker = Callable[[dict[str, Any]], Any]
 
 
@@ -49,8 +67,11 @@ class LocalApi:
         self.routes = routes
         self.check_auth = check_auth
         self._invoke = invoke
-        self._lock = threading.Lock()
         self._log = log if log is not None else sys.stderr
+
+    def set_invoker(self, invoke: Invoker) -> None:
+        """The function to call from now on (``release serve`` sets it once the local tables are up)."""
+        self._invoke = invoke
 
     def respond(self, request: HttpRequest) -> tuple[HttpResponse, str]:
         """The response and the route key it took (``-`` when none did)."""
@@ -63,8 +84,10 @@ class LocalApi:
                 return gateway_error(*refusal), found.route_key
         event = build_event(request, found.route_key, found.path_parameters)
         try:
-            with self._lock:
-                result = self._invoke(event)
+            result = self._invoke(event)
+        except EnvironmentInitError as err:  # the code could not be loaded: API Gateway's failed integration
+            self.log(f"function init error on {request.method} {request.raw_path}: {err}\n{err.detail.rstrip()}")
+            return gateway_error(502, "Internal Server Error"), found.route_key
         except Exception as err:  # the function failed: API Gateway answers 500 and the log has the cause
             self.log(f"function error on {request.method} {request.raw_path}: {type(err).__name__}: {err}")
             return gateway_error(500, "Internal Server Error"), found.route_key
@@ -88,7 +111,34 @@ def _has_credentials(request: HttpRequest) -> bool:
 
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
     api: LocalApi
+    _queue_was_full = False
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """Accept one connection; a failed accept (which the standard library drops silently) is logged."""
+        try:
+            accepted = super().get_request()
+        except OSError as err:
+            self.api.log(f"accept failed: {type(err).__name__}: {err}")
+            raise
+        self._note_full_queue()
+        return accepted
+
+    def _note_full_queue(self) -> None:
+        """One line when the listen queue is found full, and one when it has room again (Linux only)."""
+        waiting = listen_queue(self.socket)
+        if waiting is None:
+            return
+        full = waiting[0] >= waiting[1]
+        if full != self._queue_was_full:
+            self._queue_was_full = full
+            self.api.log(
+                f"listen queue full ({waiting[0] + 1} of {waiting[1]} connections waiting): the kernel refuses "
+                "new connections until there is room"
+                if full
+                else "listen queue has room again"
+            )
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that broke mid-request: one line, never a traceback."""
@@ -168,8 +218,28 @@ class _Handler(BaseHTTPRequestHandler):
         line = (self.requestline or "-").replace("\r", " ")[:200]  # a request line ends at its first LF
         self.server.api.log(f'{self.client_address[0]} "{line}" {status} {size} {elapsed:.1f}ms route={route_key}')
 
+    def log_error(self, format: str, *args: Any) -> None:
+        """The standard library gave up on the connection (a request that did not arrive in time): one line."""
+        reason = (format % args).replace("\r", " ").replace("\n", " ")
+        self.server.api.log(f"{self.client_address[0]} connection closed: {reason}")
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: ``_log_request`` writes one line per request instead."""
+
+
+def listen_queue(listener: socket.socket) -> tuple[int, int] | None:
+    """(connections waiting to be accepted, the queue's size) of a listening socket, on Linux; else None."""
+    option = getattr(socket, "TCP_INFO", None)
+    if option is None:
+        return None
+    try:
+        info = listener.getsockopt(socket.IPPROTO_TCP, option, 32)
+    except OSError:
+        return None
+    # struct tcp_info: 8 one-byte fields, then u32 rto, ato, snd_mss, rcv_mss, unacked, sacked. For a
+    # listening socket the kernel reports the accept queue's length in unacked and its size in sacked.
+    waiting, size = struct.unpack_from("=II", info, 24)
+    return waiting, size
 
 
 def make_server(api: LocalApi, host: str = "127.0.0.1", port: int = 3000) -> ApiServer:

@@ -28,12 +28,36 @@ with JWT -> 401 {"message":"Unauthorized"}, before the function runs. It only lo
 Authorization header, to catch a client that forgot to sign: it does not verify signatures or tokens.
 Without it every request reaches the function, and the start-up line says what the routes require.
 
+Concurrency, as Lambda's: each concurrent request runs in an execution environment of its own (the
+function's code loaded separately, so no module state such as the DynamoDB client or the config cache
+is shared), up to --concurrency N environments (default 4); a request beyond them waits for one to
+be free, in order of arrival, and is never refused. A free environment is reused (warm); a new one is
+a cold start. All of them use one set of local tables, whose transactions are all-or-nothing and
+isolated from each other as DynamoDB's are (release_cli.local_tables). The default is 4 because the
+handler's own work holds Python's lock on the interpreter: more environments overlap only waiting
+(a slow call), add no throughput, and each costs a cold start and memory; 4 lets a browser's parallel
+requests and a slow request or two proceed side by side.
+
+--reload: before each request the function's code folder is looked at (file sizes and modification
+times); after a change, requests run in fresh environments that load the new code, no restart. Code
+that does not load (an import or syntax error) answers 502 {"message":"Internal Server Error"}, as
+API Gateway answers for a failed integration, with the traceback in the server's log; the server keeps
+running, and the request after the fix runs the fixed code. Without --reload each environment loads
+the code once, when it starts (so one started after an edit runs the edited code while older ones do
+not: use --reload while editing).
+
+Connections: the listen queue holds 128 connections waiting to be accepted (Python's default is 5,
+which 50 concurrent clients overflowed), and every connection the server drops or cannot take is
+logged on stderr with its reason: reset or broken mid-request, no request within 60 s (an idle
+keep-alive connection is closed), a failed accept, and (Linux) a full listen queue.
+
 Without --template the stage's template is taken from cdk.out as ``release local`` takes it: only
 when the manifest lists the stage and is newer than the infrastructure sources
 (release_cli.local_template).
 
 Exit codes: 0 stopped by Ctrl-C (or SIGTERM); 2 bad input (no template, a stale or partial cloud
-assembly, no routes, port in use, a function without an HTTP trigger or not of the stage).
+assembly, no routes, port in use, a function without an HTTP trigger or not of the stage,
+--concurrency below 1).
 """
 
 from __future__ import annotations
@@ -42,9 +66,12 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from types import FrameType
 from typing import Any
 
+from release_cli.code_watch import code_version
 from release_cli.commands._local_options import (
     add_local_function_options,
     chosen_function,
@@ -54,10 +81,13 @@ from release_cli.commands._local_options import (
 )
 from release_cli.commands._options import command_parser
 from release_cli.error_report import report_error
+from release_cli.execution_environments import ExecutionEnvironments
 from release_cli.http_routes import RouteError, routes_from_template
 from release_cli.local_invoke import (
+    FunctionSpec,
     LocalInvokeError,
     invoke_payload,
+    isolated_handler,
     load_template,
     local_aws,
     make_context,
@@ -68,6 +98,7 @@ from service_model.stages import StageConfig
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_PORT = 3000
+DEFAULT_CONCURRENCY = 4
 HOST = "127.0.0.1"
 
 
@@ -90,6 +121,20 @@ def register(subparsers: Any) -> None:
         help="refuse a request without an Authorization header where the template's route is authorized "
         "(AWS_IAM: 403, JWT: 401), as API Gateway does; signatures and tokens are not verified",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"execution environments, each running one request at a time (default {DEFAULT_CONCURRENCY}); "
+        "requests beyond them wait their turn",
+    )
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="use a change under the function's code folder from the next request on, without a restart "
+        "(code that does not load answers 502, with the traceback in the log)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -100,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
         return report_error(
             args, f"--port {args.port} is not a port number; use 0-65535 (0 takes a free one)", EXIT_USAGE
         )
+    if args.concurrency < 1:
+        return report_error(args, f"--concurrency {args.concurrency}: give 1 or more environments", EXIT_USAGE)
     try:
         function = http_function(stage_config(args), args.function)
         template_file = local_template_file(stage=args.stage, template=args.template)
@@ -119,15 +166,15 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         with local_aws(template, sample_data=args.sample_data, function=local_function(function)) as spec:
-
-            def invoke(event: dict[str, Any]) -> Any:
-                return invoke_payload(event, make_context(spec, alias, args.function_version), spec)
-
-            server.api = LocalApi(routes, invoke, check_auth=args.check_auth)
+            api = LocalApi(routes, _not_ready, check_auth=args.check_auth)
+            environments = execution_environments(spec, args.concurrency, reload=args.reload, log=api.log)
+            api.set_invoker(function_invoker(spec, alias, args.function_version, environments))
+            server.api = api
             _stop_on_signals()  # before the URL is printed: whoever reads it may stop the server at once
             port = server.server_address[1]
             print(f"template {template_file}; routes: {', '.join(route.key for route in routes)}", file=sys.stderr)
             print(auth_note(routes, check_auth=args.check_auth), file=sys.stderr, flush=True)
+            print(concurrency_note(args.concurrency, spec, reload=args.reload), file=sys.stderr, flush=True)
             print(  # last: whoever waits for the URL may use (or stop) the server at once
                 f"{function.key} ({spec.name}) on http://{HOST}:{port} (stage {args.stage}, alias {alias}); "
                 "Ctrl-C stops it",
@@ -142,6 +189,41 @@ def run(args: argparse.Namespace) -> int:
         server.server_close()
     sys.stderr.write("stopped\n")  # one write: no request log line can land inside it
     return EXIT_OK
+
+
+def execution_environments(
+    spec: FunctionSpec, concurrency: int, *, reload: bool, log: Callable[[str], None]
+) -> ExecutionEnvironments:
+    """Up to ``concurrency`` environments, each loading ``spec``'s code on its own (watching it with ``reload``)."""
+    folder = spec.code_dir
+    return ExecutionEnvironments(
+        lambda: isolated_handler(folder, spec.handler),
+        concurrency,
+        code_version=(lambda: code_version(folder)) if reload else None,
+        log=log,
+    )
+
+
+def function_invoker(
+    spec: FunctionSpec, alias: str, function_version: str, environments: ExecutionEnvironments
+) -> Callable[[dict[str, Any]], Any]:
+    """One event -> the function's response, run in one of ``environments``; the context (and its remaining
+    time) starts when the environment takes the request, as Lambda's does, not while it waits."""
+
+    def invoke(event: dict[str, Any]) -> Any:
+        def call(entry: Any) -> Any:
+            context = make_context(spec, alias, function_version)
+            return invoke_payload(event, context, replace(spec, entry=entry))
+
+        return environments.run(call)
+
+    return invoke
+
+
+def concurrency_note(concurrency: int, spec: FunctionSpec, *, reload: bool) -> str:
+    """One start-up line on the concurrency model and on reloading."""
+    reloading = f"reloads on changes under {spec.code_dir}" if reload else "no reload (--reload picks up code changes)"
+    return f"concurrency: up to {concurrency} execution environments, one request each, more requests wait; {reloading}"
 
 
 def http_function(config: StageConfig, given: str | None) -> FunctionConfig:
