@@ -23,6 +23,7 @@ from release_cli.ops.prune_run import BATCH
 from tests.conftest import ROOT
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
 from tests.release_ops.conftest import Lab, new_lab
+from tests.release_ops.self_signal import send_guarded
 from tests.release_ops.slow_proxy import slow_deletes
 
 
@@ -120,7 +121,7 @@ def test_the_signal_guard_restores_the_previous_handlers() -> None:
 
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     with pytest.raises(Interrupted) as stopped, SignalGuard() as guard:
-        signal.raise_signal(signal.SIGTERM)
+        send_guarded(signal.SIGTERM)
     assert stopped.value.exit_code == 143 and guard.held == []
     assert {s: signal.getsignal(s) for s in before} == before
     assert threading.current_thread() is threading.main_thread()
@@ -140,7 +141,7 @@ def _on_deletes(actions: dict[int, Callable[[], Any]]) -> Callable[..., Any]:
 
 def _signal(signum: int) -> Callable[[], None]:
     def send() -> None:
-        signal.raise_signal(signum)
+        send_guarded(signum)
 
     return send
 
@@ -214,7 +215,7 @@ def test_a_signal_during_the_clean_up_write_waits_for_it(lab: Lab, run_cli, monk
 
     def ctrl_c_on_record(params: dict[str, Any], **_: Any) -> None:
         if request_body(params).get("ConditionExpression") != PROBE_CONDITION:
-            signal.raise_signal(signal.SIGINT)
+            send_guarded(signal.SIGINT)
 
     deny = _on_deletes({3: lambda: aws_error("AccessDeniedException", "not authorized", 403)})
     hook_cli_clients(
@@ -232,9 +233,12 @@ def test_a_second_signal_is_noted_not_raised() -> None:
 
     with SignalGuard() as guard:
         with pytest.raises(Interrupted) as first:
-            signal.raise_signal(signal.SIGINT)
-        signal.raise_signal(signal.SIGTERM)  # the clean-up the first one started goes on
-        signal.raise_signal(signal.SIGINT)
+            send_guarded(signal.SIGINT)
+        try:
+            send_guarded(signal.SIGTERM)  # the clean-up the first one started goes on
+            send_guarded(signal.SIGINT)
+        except Interrupted as again:  # caught here, or it would stop the test run as a Ctrl-C
+            pytest.fail(f"a second signal was raised, not held: {again.name}")
     assert (first.value.name, first.value.exit_code) == ("SIGINT", 130)
     assert guard.held == [signal.SIGTERM, signal.SIGINT]
 
