@@ -99,6 +99,36 @@ def test_delete_denied_on_one_version_stops_the_prune_and_records_what_was_delet
     assert "lists exactly the deleted versions" in result.err
 
 
+def test_a_stop_before_the_next_batch_deletes_anything_does_not_write_the_record_again(
+    lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record is written after each batch that deleted something, and only then: a stop on the first
+    delete of the second batch leaves the first batch's record as it is (no second, identical PutItem)."""
+    from release_cli.ops.audit_log import PROBE_CONDITION
+
+    for n in range(3, 19):
+        lab.publish(f"v{n}")  # 3..17 go: 3..12 in the first batch, 13..17 in the second
+    writes: list[dict[str, Any]] = []
+
+    def keep_record_writes(params: dict[str, Any], **_: Any) -> None:
+        body = request_body(params)
+        if body.get("ConditionExpression") != PROBE_CONDITION:
+            writes.append(body)
+
+    deny = _on_deletes({BATCH + 1: lambda: aws_error("AccessDeniedException", "not authorized", 403)})
+    hook_cli_clients(
+        monkeypatch, {"before-call.lambda.DeleteFunction": deny, "before-call.dynamodb.PutItem": keep_record_writes}
+    )
+    result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply")
+    assert result.code == 2
+    first_batch = [str(n) for n in range(3, 3 + BATCH)]
+    assert _recorded(lab) == first_batch
+    assert len(writes) == 1, [w["Item"]["deletedVersions"] for w in writes]
+    sk = lab.audit_items()[0]["SK"]["S"]
+    assert result.err.splitlines()[0] == f"prune: {BATCH} of 15 version(s) deleted and recorded (record {sk})"
+    assert "stopped by an error: deleting version 13" in result.err
+
+
 def test_nothing_deleted_means_no_record(lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     lab.publish("v3")
     lab.publish("v4")

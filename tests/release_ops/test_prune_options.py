@@ -157,3 +157,16 @@ def test_prune_works_in_the_region_given_with_region(lab: Lab, run_cli) -> None:
     result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--region", other)
     assert result.code == 2
     assert "ResourceNotFoundException" in result.err and lab.function in result.err
+
+
+def test_a_plan_that_keeps_none_by_count_keeps_only_what_is_in_use() -> None:
+    """``keep=0`` (the command refuses it; the planner's own contract): no version is "newest", so every
+    version no alias or stack holds goes; a slice ``[-0:]`` would have kept them all."""
+    from release_cli.ops.lambda_reads import AliasState, Version
+    from release_cli.ops.prune_plan import plan_prune
+
+    versions = [Version(number=n, description="", code_sha256="", code_size=1, last_modified="") for n in "123"]
+    aliases = [AliasState(name="prod", version="2", weights={})]
+    plan = plan_prune(versions, aliases, keep=0, stack_versions={"3": "stack s (NewVersion output)"})
+    assert [v.number for v in plan.delete] == ["1"]
+    assert plan.kept == {"2": ["alias prod"], "3": ["stack s (NewVersion output)"]}
