@@ -223,7 +223,6 @@ def _put_back(
                     route=back,
                     action="release-undo",
                     options=replace(options, yes=True, reason=f"put back: release {result.release_id} failed"),
-                    ask=lambda *a, **k: None,
                     undoes=moved.record.sk if moved.record else "",
                     release_id=result.release_id,
                 )
