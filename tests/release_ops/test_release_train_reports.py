@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
-from tests.release_ops.conftest import Lab, prod_pair
+from tests.release_ops.conftest import REGION, Lab, prod_pair
 from tests.release_ops.self_signal import send_guarded
 
 Service = tuple[Lab, Lab]
@@ -264,3 +264,76 @@ def test_an_undo_refused_names_the_plain_rollback_that_undid_the_move(service: S
     assert refused.code == 1
     assert f"): it was already undone by a rollback at {newest['at']}; nothing was changed" in refused.err
     assert api.state("prod") == ("1", {})
+
+
+def test_an_unknown_release_names_where_it_was_looked_for(service: Service, run_cli: Any) -> None:
+    result = run_cli("audit", "--stage", "prod", "--release", "20260101T000000Z-000000")
+    assert result.code == 2
+    assert result.err == (
+        "error: no record of release 20260101T000000Z-000000 in stage prod's audit trail (looked at the aliases "
+        "of order-api, order-worker); release audit --stage prod --alias A lists the release ids\n"
+    )
+
+
+def test_a_release_is_read_from_each_functions_alias_partitions_only(
+    service: Service, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One Query per alias the stage declares (and the one given): never the prune partition, never a Scan."""
+    api, worker = service
+    release = _ok(run_cli, *TRAIN)["releaseId"]
+    partitions: list[str] = []
+
+    def keep_partition(params: dict[str, Any], **_: Any) -> None:
+        partitions.append(request_body(params)["ExpressionAttributeValues"][":pk"]["S"])
+
+    hook_cli_clients(monkeypatch, {"before-call.dynamodb.Query": keep_partition})
+    assert len(_ok(run_cli, "audit", "--stage", "prod", "--release", release)) == 2
+    assert partitions == [f"RELEASE#{api.function}#ALIAS#prod", f"RELEASE#{worker.function}#ALIAS#prod"]
+
+
+def test_the_text_report_of_a_release_and_of_its_dry_run(service: Service, run_cli: Any) -> None:
+    planned = run_cli(*TRAIN, "--dry-run")
+    assert planned.code == 0, planned.err
+    release = _release_id(planned.err)
+    lines = planned.out.splitlines()
+    assert lines[:3] == [
+        f"release {release} (promote): dry run",
+        "  order-api: alias prod: 1 -> 2 (planned)",
+        "  order-worker: alias prod: 1 -> 2 (planned)",
+    ]
+    assert _ok(run_cli, *TRAIN, "--dry-run")["dryRun"] is True
+    done = run_cli(*TRAIN)
+    assert done.code == 0, done.err
+    assert done.out.splitlines() == [
+        f"release {_release_id(done.err)} (promote)",
+        "  order-api: alias prod: 1 -> 2 (moved)",
+        "  order-worker: alias prod: 1 -> 2 (moved)",
+    ]
+    again = _ok(run_cli, *TRAIN)
+    assert again["dryRun"] is False and [m["changed"] for m in again["moves"]] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("function", "key"),
+    [
+        ("prod-VersionedOrderAPI", "order-api"),
+        (f"arn:aws:lambda:{REGION}:123456789012:function:prod-VersionedOrderAPI", "order-api"),
+        (f"arn:aws:lambda:{REGION}:123456789012:function:prod-VersionedOrderAPI:live", "order-api"),
+        ("prod-some-other-function", None),
+    ],
+    ids=["name", "ARN", "qualified ARN", "no function of that name"],
+)
+def test_a_named_function_is_found_in_another_stage_by_its_name(function: str, key: str | None) -> None:
+    from release_cli.ops.target import Target
+    from release_cli.ops.version_source import source_key
+
+    target = Target(function=function, audit_table=None, function_given=True)
+    assert source_key(target, "staging") == key
+
+
+def test_in_a_stage_of_one_function_any_named_function_is_that_one(one_function_project: Any) -> None:
+    from release_cli.ops.target import Target
+    from release_cli.ops.version_source import source_key
+
+    target = Target(function="prod-some-other-function", audit_table=None, function_given=True)
+    assert source_key(target, "staging") == "order-api"
