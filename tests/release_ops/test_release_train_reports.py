@@ -241,7 +241,14 @@ def test_an_undo_of_a_release_that_restored_a_weighted_route_names_that_route(se
     api, _ = service
     _canary(api)
     first = _ok(run_cli, *TRAIN)["releaseId"]
-    second = _ok(run_cli, "rollback", "--stage", "prod", "--release", first, "--yes")["releaseId"]
+    undone = run_cli("rollback", "--stage", "prod", "--release", first, "--yes")
+    assert undone.code == 0, undone.err
+    second = _release_id(undone.err)
+    assert undone.out.splitlines() == [
+        f"release {second} (rollback)",
+        "  order-api: alias prod: 2 -> 1 @ 90% + 2 @ 10% (moved)",
+        "  order-worker: alias prod: 2 -> 1 (moved)",
+    ]
     assert api.state("prod") == ("1", {"2": 0.1})
     api.lam.update_alias(FunctionName=api.function, Name="prod", FunctionVersion="2", RoutingConfig={})  # by hand
     refused = run_cli("rollback", "--stage", "prod", "--release", second, "--yes")
@@ -309,8 +316,15 @@ def test_the_text_report_of_a_release_and_of_its_dry_run(service: Service, run_c
         "  order-api: alias prod: 1 -> 2 (moved)",
         "  order-worker: alias prod: 1 -> 2 (moved)",
     ]
-    again = _ok(run_cli, *TRAIN)
-    assert again["dryRun"] is False and [m["changed"] for m in again["moves"]] == [False, False]
+    again = run_cli(*TRAIN)
+    assert again.code == 0, again.err
+    assert again.out.splitlines() == [
+        f"release {_release_id(again.err)} (promote)",
+        "  order-api: alias prod: 2 -> 2 (already there)",
+        "  order-worker: alias prod: 2 -> 2 (already there)",
+    ]
+    document = _ok(run_cli, *TRAIN)
+    assert document["dryRun"] is False and [m["changed"] for m in document["moves"]] == [False, False]
 
 
 @pytest.mark.parametrize(
