@@ -351,3 +351,69 @@ def test_in_a_stage_of_one_function_any_named_function_is_that_one(one_function_
 
     target = Target(function="prod-some-other-function", audit_table=None, function_given=True)
     assert source_key(target, "staging") == "order-api"
+
+
+def _leg(key: str) -> Any:
+    from release_cli.ops.lambda_reads import AliasState
+    from release_cli.ops.release_train import Leg
+    from release_cli.ops.route_rules import Route
+    from release_cli.ops.target import Target
+
+    target = Target(function=f"prod-{key}", audit_table="audit", stage="prod", function_key=key)
+    return Leg(target=target, before=AliasState(name="prod", version="1"), route=Route(version="2"), versions=[])
+
+
+def _moved(leg: Any, *, changed: bool, signals: tuple[int, ...] = ()) -> Any:
+    from release_cli.ops.alias_move import MoveResult
+    from release_cli.ops.audit_log import AuditRecord
+
+    record = AuditRecord(who="w", at="t", function=leg.target.function, action="promote", alias="prod",
+                         revision_after="r2") if changed else None  # fmt: skip
+    return MoveResult(alias="prod", action="promote", before=leg.before, route=leg.route, changed=changed,
+                      dry_run=False, record=record, signals=list(signals))  # fmt: skip
+
+
+def test_in_a_release_of_three_an_alias_already_there_does_not_stop_the_put_back_of_an_earlier_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stage of three functions: the first moved, the second was already there, the third failed.
+    The put-backs go newest first, past the one that did not change, to the first."""
+    from release_cli.ops import release_train
+    from release_cli.ops.alias_move import MoveOptions
+    from release_cli.ops.clients import AwsContext
+    from release_cli.ops.lambda_reads import AliasState
+
+    legs = [_leg("a"), _leg("b"), _leg("c")]
+    result = release_train.TrainResult(release_id="R", action="promote", keys=["a", "b"])
+    result.moved = [_moved(legs[0], changed=True), _moved(legs[1], changed=False)]
+    monkeypatch.setattr(
+        release_train, "get_alias", lambda _ctx, _function, alias: AliasState(name=alias, version="2", revision_id="r2")
+    )
+    put_back: list[tuple[str, str]] = []
+
+    def move(_ctx: Any, target: Any, *, route: Any, **_: Any) -> None:
+        put_back.append((target.function_key, route.version))
+
+    report = release_train._put_back(AwsContext(region=REGION), legs, result, MoveOptions(), move)
+    assert put_back == [("a", "1")]
+    assert report.splitlines() == [
+        "release R did not complete; putting back the moves already made:",
+        "  b: alias prod was not changed; nothing to put back",
+        "  a: alias prod put back to 1 (audited)",
+    ]
+
+
+def test_a_signal_after_the_last_move_finished_names_the_last_move() -> None:
+    """Every leg has moved and the signal is not one a move held (it landed after the last move
+    returned): the release names its last move as the one interrupted."""
+    from release_cli.ops.interrupts import Interrupted
+    from release_cli.ops.release_train import TrainResult, _failed_leg
+
+    legs = [_leg("a"), _leg("b"), _leg("c")]
+    result = TrainResult(release_id="R", action="promote", keys=["a", "b", "c"])
+    result.moved = [_moved(leg, changed=True) for leg in legs]
+    assert _failed_leg(legs, result, Interrupted(signal.SIGTERM)) == "release R: the move of c (alias prod)"
+    result.moved[-1] = _moved(legs[-1], changed=True, signals=(signal.SIGTERM,))  # held during the last move
+    assert _failed_leg(legs, result, Interrupted(signal.SIGTERM)) == "release R: the move of c (alias prod)"
+    result.moved = result.moved[:1]
+    assert _failed_leg(legs, result, RuntimeError("x")) == "release R: the move of b (alias prod)"
