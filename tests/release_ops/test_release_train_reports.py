@@ -308,7 +308,10 @@ def test_the_text_report_of_a_release_and_of_its_dry_run(service: Service, run_c
         "  order-api: alias prod: 1 -> 2 (planned)",
         "  order-worker: alias prod: 1 -> 2 (planned)",
     ]
-    assert _ok(run_cli, *TRAIN, "--dry-run")["dryRun"] is True
+    document = _ok(run_cli, *TRAIN, "--dry-run")
+    assert document["dryRun"] is True and [m["action"] for m in document["moves"]] == ["promote", "promote"]
+    items = [c["request"]["Item"] for m in document["moves"] for c in m["calls"] if c["call"] == "dynamodb.PutItem"]
+    assert [(i["action"], i["releaseId"]) for i in items] == [({"S": "promote"}, {"S": document["releaseId"]})] * 2
     done = run_cli(*TRAIN)
     assert done.code == 0, done.err
     assert done.out.splitlines() == [
