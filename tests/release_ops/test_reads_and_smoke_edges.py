@@ -1,6 +1,7 @@
-"""Edges of invoke and smoke found by the reads-and-smoke mutation run: an Invoke that AWS refuses names
-the function and alias it was invoking; a function that answers with JSON that is not an object is a
-mismatch, not a crash; an all-success split's upper bound is exactly 1."""
+"""Edges of invoke, smoke and a stage's targets found by the reads-and-smoke mutation run: an Invoke that
+AWS refuses names the function and alias it was invoking; a function that answers with JSON that is not
+an object is a mismatch, not a crash; an all-success split's upper bound is exactly 1; a stage of several
+functions needs --function and names their keys; each of a deployed stage's functions knows its stack."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from botocore.response import StreamingBody
 from release_cli.commands import invoke as invoke_command
 from release_cli.commands import smoke as smoke_command
 from release_cli.ops.split_stats import wilson_interval
+from tests.release_ops.conftest import REGION
 from tests.release_ops.test_smoke_invoke import FUNCTION, events_dir, recorded, stubbed_context
 
 __all__ = ["events_dir"]  # the fixture, used by name
@@ -49,3 +51,24 @@ def test_an_all_success_split_has_an_upper_bound_of_exactly_one(trials: int) -> 
     low, high = wilson_interval(trials, trials)
     assert high == 1.0 and 0.0 < low < 1.0
     assert wilson_interval(0, trials)[0] == 0.0
+
+
+def test_a_stage_of_several_functions_needs_function_and_names_their_keys(aws_env: str, run_cli: Any) -> None:
+    result = run_cli("promote", "--stage", "prod", "--alias", "prod", "--to", "2", "--yes")
+    assert result.code == 2
+    assert result.err == "error: stage prod has 2 functions (order-api, order-worker): give --function KEY\n"
+
+
+def test_each_function_of_a_deployed_stage_knows_its_stack(aws_env: str) -> None:
+    from release_cli.ops.clients import AwsContext
+    from release_cli.ops.target import targets_for_stage
+    from tests.release_ops.conftest import prod_pair
+
+    with prod_pair() as (api, worker):
+        targets = targets_for_stage(AwsContext(region=REGION), "prod")
+    assert [(t.function_key, t.function, t.audit_table) for t in targets] == [
+        ("order-api", api.function, api.table), ("order-worker", worker.function, api.table)
+    ]  # fmt: skip
+    assert {(t.stack_name, t.stack_found, t.source) for t in targets} == {
+        ("version-demo-prod", True, "stack version-demo-prod outputs")
+    }
