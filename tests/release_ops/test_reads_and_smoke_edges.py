@@ -72,3 +72,30 @@ def test_each_function_of_a_deployed_stage_knows_its_stack(aws_env: str) -> None
     assert {(t.stack_name, t.stack_found, t.source) for t in targets} == {
         ("version-demo-prod", True, "stack version-demo-prod outputs")
     }
+
+
+def test_a_function_named_with_stage_keeps_the_stages_stack_and_an_audit_table_given_wins(
+    aws_env: str, stage_stack: Any, run_cli: Any
+) -> None:
+    """``--stage prod --function NAME``: the name wins over the stage's, but the target is still prod's,
+    with prod's stack (its NewVersion is protected); ``--audit-table`` wins over the stack's table."""
+    from tests.release_ops.conftest import create_pk_sk_table, new_lab
+
+    lab = new_lab()
+    for n in range(1, 5):
+        lab.publish(f"code {n}")
+    lab.alias("prod", "4")
+    stage_stack("prod", lab, "2")
+    named = run_cli("prune", "--stage", "prod", "--function", lab.function, "--keep", "1", "--apply", "--yes", "--json")
+    assert named.code == 0, named.err
+    assert named.json()["kept"][0] == {"version": "2", "reasons": ["stack version-demo-prod (NewVersion output)"]}
+    assert named.json()["audit"]["stage"] == "prod" and lab.versions() == ["2", "4"]
+    lab.publish("code 5")
+    lab.publish("code 6")
+    other = f"other-{lab.table}"
+    create_pk_sk_table(lab.ddb, other)
+    pruned = run_cli("prune", "--stage", "prod", "--function", "order-api", "--audit-table", other, "--keep", "1",
+                     "--apply", "--yes", "--json")  # fmt: skip
+    assert pruned.code == 0, pruned.err
+    assert len(pruned.json()["audit"]["deletedVersions"]) == 1
+    assert len(lab.audit_items()) == 1 and len(lab.ddb.scan(TableName=other)["Items"]) == 1
