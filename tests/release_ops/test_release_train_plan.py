@@ -5,9 +5,11 @@ move a signal stopped, and the release id's clock."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -179,3 +181,20 @@ def test_a_release_id_is_stamped_in_utc_whatever_the_local_zone(monkeypatch: pyt
     assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", release), release
     stamped = datetime.strptime(release[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     assert abs(datetime.now(UTC) - stamped) < timedelta(seconds=60)
+
+
+class _Terminal(io.StringIO):
+    """Standard input as a terminal on which the user types the given lines."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_production_release_on_a_terminal_asks_once_then_moves_every_function(
+    service: Service, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("yes\n"))  # one answer: a second question would read EOF
+    result = run_cli(*TRAIN)
+    assert result.code == 0, result.err
+    assert result.out.count("Type 'yes' to go ahead") == 1
+    assert [lab.state("prod") for lab in service] == [("2", {}), ("2", {})]
