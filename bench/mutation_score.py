@@ -120,6 +120,15 @@ TARGETS: dict[str, Target] = {
         ),
         tests=("tests/release_ops",),
     ),
+    "release-train": Target(
+        modules=(
+            "release_cli/ops/release_train.py",
+            "release_cli/ops/release_records.py",
+            "release_cli/ops/train_plan.py",
+            "release_cli/ops/version_source.py",
+        ),
+        tests=("tests/release_ops",),
+    ),
     "local-server": Target(
         modules=("release_cli/local_server.py", "release_cli/http_routes.py", "release_cli/http_body.py"),
         tests=("tests/serve",),

@@ -227,10 +227,9 @@ def read_trail(
 
 
 def _attribute(value: Any) -> dict[str, Any]:
-    if isinstance(value, bool):
-        return {"BOOL": value}
+    """A record's value (no field is a bool) as a DynamoDB attribute value."""
     if isinstance(value, int | float):
-        return {"N": repr(value) if isinstance(value, float) else str(value)}
+        return {"N": str(value)}  # a float's str is its shortest round-trip form, as repr
     if isinstance(value, dict):
         return {"M": {str(k): _attribute(v) for k, v in value.items()}}
     if isinstance(value, list):

@@ -95,7 +95,7 @@ def _add_suite(root: ET.Element, suite: Suite) -> None:
             testsuite, "testcase", {"classname": classname, "name": case.name, "time": f"{case.seconds:.3f}"}
         )
         if case.failure:
-            first_line = case.failure.splitlines()[0] if case.failure else ""
+            first_line = case.failure.splitlines()[0]
             failure = ET.SubElement(element, "failure", {"message": first_line[:500], "type": case.failure_type})
             failure.text = case.failure
         if case.error:

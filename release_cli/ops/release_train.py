@@ -141,7 +141,7 @@ def run_train(
     )
     try:
         with SignalGuard():  # SIGTERM too raises between moves (Python's default would end the process)
-            for leg in legs:
+            for leg in legs:  # asked once for the whole release: each move goes ahead with yes
                 moved = _move(ctx, leg, action, replace(options, yes=True), result.release_id, move)
                 result.keys.append(leg.key)
                 result.moved.append(moved)
@@ -174,7 +174,6 @@ def _move(
         action=action,
         options=options,
         versions=leg.versions,
-        ask=lambda *a, **k: None,  # asked once for the whole release
         undoes=leg.undoes,
         release_id=release_id,
     )
@@ -223,7 +222,6 @@ def _put_back(
                     route=back,
                     action="release-undo",
                     options=replace(options, yes=True, reason=f"put back: release {result.release_id} failed"),
-                    ask=lambda *a, **k: None,
                     undoes=moved.record.sk if moved.record else "",
                     release_id=result.release_id,
                 )

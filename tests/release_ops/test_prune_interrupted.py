@@ -23,6 +23,7 @@ from release_cli.ops.prune_run import BATCH
 from tests.conftest import ROOT
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
 from tests.release_ops.conftest import Lab, new_lab
+from tests.release_ops.self_signal import send_guarded
 from tests.release_ops.slow_proxy import slow_deletes
 
 
@@ -98,6 +99,36 @@ def test_delete_denied_on_one_version_stops_the_prune_and_records_what_was_delet
     assert "lists exactly the deleted versions" in result.err
 
 
+def test_a_stop_before_the_next_batch_deletes_anything_does_not_write_the_record_again(
+    lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record is written after each batch that deleted something, and only then: a stop on the first
+    delete of the second batch leaves the first batch's record as it is (no second, identical PutItem)."""
+    from release_cli.ops.audit_log import PROBE_CONDITION
+
+    for n in range(3, 19):
+        lab.publish(f"v{n}")  # 3..17 go: 3..12 in the first batch, 13..17 in the second
+    writes: list[dict[str, Any]] = []
+
+    def keep_record_writes(params: dict[str, Any], **_: Any) -> None:
+        body = request_body(params)
+        if body.get("ConditionExpression") != PROBE_CONDITION:
+            writes.append(body)
+
+    deny = _on_deletes({BATCH + 1: lambda: aws_error("AccessDeniedException", "not authorized", 403)})
+    hook_cli_clients(
+        monkeypatch, {"before-call.lambda.DeleteFunction": deny, "before-call.dynamodb.PutItem": keep_record_writes}
+    )
+    result = run_cli("prune", *lab.target_args(), "--keep", "1", "--no-stack", "--apply")
+    assert result.code == 2
+    first_batch = [str(n) for n in range(3, 3 + BATCH)]
+    assert _recorded(lab) == first_batch
+    assert len(writes) == 1, [w["Item"]["deletedVersions"] for w in writes]
+    sk = lab.audit_items()[0]["SK"]["S"]
+    assert result.err.splitlines()[0] == f"prune: {BATCH} of 15 version(s) deleted and recorded (record {sk})"
+    assert "stopped by an error: deleting version 13" in result.err
+
+
 def test_nothing_deleted_means_no_record(lab: Lab, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     lab.publish("v3")
     lab.publish("v4")
@@ -120,7 +151,7 @@ def test_the_signal_guard_restores_the_previous_handlers() -> None:
 
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     with pytest.raises(Interrupted) as stopped, SignalGuard() as guard:
-        signal.raise_signal(signal.SIGTERM)
+        send_guarded(signal.SIGTERM)
     assert stopped.value.exit_code == 143 and guard.held == []
     assert {s: signal.getsignal(s) for s in before} == before
     assert threading.current_thread() is threading.main_thread()
@@ -140,7 +171,7 @@ def _on_deletes(actions: dict[int, Callable[[], Any]]) -> Callable[..., Any]:
 
 def _signal(signum: int) -> Callable[[], None]:
     def send() -> None:
-        signal.raise_signal(signum)
+        send_guarded(signum)
 
     return send
 
@@ -214,7 +245,7 @@ def test_a_signal_during_the_clean_up_write_waits_for_it(lab: Lab, run_cli, monk
 
     def ctrl_c_on_record(params: dict[str, Any], **_: Any) -> None:
         if request_body(params).get("ConditionExpression") != PROBE_CONDITION:
-            signal.raise_signal(signal.SIGINT)
+            send_guarded(signal.SIGINT)
 
     deny = _on_deletes({3: lambda: aws_error("AccessDeniedException", "not authorized", 403)})
     hook_cli_clients(
@@ -232,9 +263,12 @@ def test_a_second_signal_is_noted_not_raised() -> None:
 
     with SignalGuard() as guard:
         with pytest.raises(Interrupted) as first:
-            signal.raise_signal(signal.SIGINT)
-        signal.raise_signal(signal.SIGTERM)  # the clean-up the first one started goes on
-        signal.raise_signal(signal.SIGINT)
+            send_guarded(signal.SIGINT)
+        try:
+            send_guarded(signal.SIGTERM)  # the clean-up the first one started goes on
+            send_guarded(signal.SIGINT)
+        except Interrupted as again:  # caught here, or it would stop the test run as a Ctrl-C
+            pytest.fail(f"a second signal was raised, not held: {again.name}")
     assert (first.value.name, first.value.exit_code) == ("SIGINT", 130)
     assert guard.held == [signal.SIGTERM, signal.SIGINT]
 

@@ -20,6 +20,7 @@ import pytest
 from release_cli.ops.output import human_bytes
 from tests.release_ops.aws_hooks import hook_cli_clients
 from tests.release_ops.conftest import Lab
+from tests.release_ops.self_signal import send_guarded
 from tests.release_ops.test_audit_preflight import REASON, _fail_real_writes, _paste, _printed_command
 
 PLAN_HEADING = "plan: with --apply these calls would be made, in this order (nothing was changed):"
@@ -326,7 +327,7 @@ def test_a_cut_short_delete_whose_resend_is_refused_without_a_message_is_skipped
     def on_delete(**_: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
-            signal.raise_signal(signal.SIGINT)
+            send_guarded(signal.SIGINT)
         if len(calls) == 3:
             parsed = {"Error": {"Code": "ResourceConflictException"}, "ResponseMetadata": {"HTTPStatusCode": 409}}
             return AWSResponse("https://hooked.invalid", 409, {}, None), parsed

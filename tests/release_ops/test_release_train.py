@@ -166,3 +166,22 @@ def test_audit_of_a_stage_merges_every_functions_trail_newest_first(service: Ser
     assert [r["at"] for r in trail] == sorted((r["at"] for r in trail), reverse=True)
     limited = _release(run_cli, "audit", "--stage", "prod", "--alias", "prod", "--limit", "1")
     assert [r["action"] for r in limited] == ["rollback"]
+
+
+def test_audit_release_prints_a_line_per_record_with_routes_who_and_reason(service: Service, run_cli: Any) -> None:
+    """One line per record, in function order: when, the function's key, the alias, the action, the route
+    before and after (a weighted route in full), who, and the reason only when one was given."""
+    api, _ = service
+    api.lam.update_alias(FunctionName=api.function, Name="prod", RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    first = _release(run_cli, *PROMOTE, "--reason", "v2 everywhere")["releaseId"]
+    second = _release(run_cli, "rollback", "--stage", "prod", "--release", first, "--yes")["releaseId"]
+    routes = {first: ["1 @ 90% + 2 @ 10% -> 2", "1 -> 2"], second: ["2 -> 1 @ 90% + 2 @ 10%", "2 -> 1"]}
+    for release, reason in ((first, "  (v2 everywhere)"), (second, "")):
+        records = _release(run_cli, "audit", "--stage", "prod", "--release", release)
+        shown = run_cli("audit", "--stage", "prod", "--release", release)
+        assert shown.code == 0, shown.err
+        assert [r["reason"] for r in records] == [reason[3:-1]] * 2
+        assert shown.out.splitlines() == [
+            f"{r['at']}  {key}  alias prod  {r['action']}  {route}  by {r['who']}{reason}"
+            for r, key, route in zip(records, ("order-api", "order-worker"), routes[release], strict=True)
+        ]

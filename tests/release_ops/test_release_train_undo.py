@@ -5,7 +5,6 @@ failed, was already undone, or an alias moved since (refused unless --force)."""
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
 from tests.release_ops.conftest import Lab, new_lab, prod_pair, two_function_stack
+from tests.release_ops.self_signal import send_guarded
 
 Service = tuple[Lab, Lab]
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging", "--yes")
@@ -88,7 +88,7 @@ def test_sigterm_during_the_second_move_finishes_it_then_puts_both_back_and_exit
 
     def terminate_in_worker_move(params: dict[str, Any], **_: Any) -> None:
         if worker.function in params.get("url_path", ""):
-            os.kill(os.getpid(), signal.SIGTERM)  # arrives while the worker's UpdateAlias is being sent
+            send_guarded(signal.SIGTERM, kill=True)  # arrives while the worker's UpdateAlias is being sent
 
     hook_cli_clients(monkeypatch, {"before-call.lambda.UpdateAlias": terminate_in_worker_move})
     result = run_cli(*TRAIN)
@@ -112,7 +112,7 @@ def test_sigterm_between_moves_puts_the_first_back_and_exits_143(
     def terminate_before_worker(params: dict[str, Any], **_: Any) -> None:
         described.append("DescribeTable")
         if len(described) == 3:  # the plan's check, the Order API's move, then the worker's move
-            os.kill(os.getpid(), signal.SIGTERM)
+            send_guarded(signal.SIGTERM, kill=True)
 
     hook_cli_clients(monkeypatch, {"before-call.dynamodb.DescribeTable": terminate_before_worker})
     result = run_cli(*TRAIN)
