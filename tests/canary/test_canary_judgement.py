@@ -82,3 +82,11 @@ def test_a_stricter_confidence_needs_more_traffic() -> None:
         judge(PRIMARY, canary(30, 0), strict, traffic_ratio=9).required_invocations
         > judge(PRIMARY, canary(30, 0), DEFAULTS, traffic_ratio=9).required_invocations
     )
+
+
+def test_fail_exactly_when_p_is_below_one_minus_confidence() -> None:
+    """Canary 17/1000 vs primary 200/20000 (both 1 % expected): p = 0.031 fails at 0.95, not at 0.99;
+    16/1000 (p = 0.054) does not fail at 0.95."""
+    assert judge(PRIMARY, canary(1000, 17), DEFAULTS, traffic_ratio=9).verdict == FAIL
+    assert judge(PRIMARY, canary(1000, 17), CanaryThresholds(confidence=0.99), traffic_ratio=9).verdict != FAIL
+    assert judge(PRIMARY, canary(1000, 16), DEFAULTS, traffic_ratio=9).verdict != FAIL

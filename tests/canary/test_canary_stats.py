@@ -60,3 +60,15 @@ def test_sample_size_behaves() -> None:
     assert canary_sample_size(0.0, 0.001, ratio=9, alpha=0.05, power=0.8) > 0
     with pytest.raises(ValueError, match="primary rate < canary rate"):
         canary_sample_size(0.02, 0.01, ratio=9, alpha=0.05, power=0.8)
+
+
+def test_a_primary_far_larger_than_the_canary_gives_the_one_sample_size() -> None:
+    """When the primary's traffic dwarfs the canary's (r -> infinity), its rate is as good as known and the
+    two-sample size tends to the one-sample one (Fleiss et al., ch. 2): ((z_a sqrt(p0 q0) + z_b sqrt(p1 q1))
+    / (p1 - p0))^2 = 792.4 for p0 = 1 %, p1 = 2 %, one-sided 0.05, power 0.8."""
+    z_a, z_b = 1.6448536269514722, 0.8416212335729143  # NormalDist().inv_cdf(0.95), inv_cdf(0.8)
+    one_sample = ((z_a * (0.01 * 0.99) ** 0.5 + z_b * (0.02 * 0.98) ** 0.5) / 0.01) ** 2
+    assert one_sample == pytest.approx(792.35, abs=0.01)
+    assert fleiss_sample_size(0.01, 0.02, ratio=1e7, alpha=0.05, power=0.8, corrected=False) == pytest.approx(
+        one_sample, rel=1e-4
+    )
