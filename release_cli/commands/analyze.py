@@ -27,14 +27,11 @@ from typing import Any
 
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
-from release_cli.ops.canary_judgement import judge
-from release_cli.ops.canary_metrics import Window, read_figures
-from release_cli.ops.canary_report import Analysis, report
+from release_cli.ops.canary_analysis import analyze_alias, canary_of
+from release_cli.ops.canary_metrics import Window
+from release_cli.ops.canary_report import report
 from release_cli.ops.errors import OpsError
 from release_cli.ops.lambda_reads import get_alias
-from release_cli.ops.target import Target
-from service_model.canary_thresholds import CanaryThresholds
-from service_model.stages import load_stage
 
 WINDOW = re.compile(r"^([0-9]{1,5})(m|h)$")
 MAX_WINDOW_MINUTES = 24 * 60
@@ -61,34 +58,10 @@ def parse_window(text: str) -> int:
     return minutes
 
 
-def thresholds_for(target: Target) -> tuple[CanaryThresholds, str]:
-    """The function's ``canary`` settings in its stage, or the defaults for a function outside the service."""
-    if target.stage and target.function_key:
-        function = load_stage(target.stage).function(target.function_key)
-        return function.canary, f"stages.toml, stage {target.stage}, function {function.key}"
-    return CanaryThresholds(), "defaults (not a function of a stage in stages.toml)"
-
-
 def run(args: argparse.Namespace) -> int:
     minutes = parse_window(args.window)
     ctx = context_for(args)
     target = target_for(ctx, args)
     alias = get_alias(ctx, target.function, args.alias)
-    if not alias.weights:
-        raise OpsError(
-            f"alias {args.alias} routes everything to version {alias.version}: no canary to analyze "
-            "(release canary --alias A --version V --weight W sets one)"
-        )
-    version, weight = next(iter(alias.weights.items()))
-    thresholds, source = thresholds_for(target)
-    window = Window.ending_now(minutes)
-    before = len(ctx.calls)
-    figures = read_figures(ctx, target.function, args.alias, [alias.version, version], window)
-    calls = sum(1 for call in ctx.calls[before:] if call.endswith("GetMetricData"))
-    judgement = judge(figures[alias.version], figures[version], thresholds, traffic_ratio=(1 - weight) / weight)
-    analysis = Analysis(
-        function=target.function, alias=args.alias, window=window, primary=figures[alias.version],
-        canary=figures[version], canary_weight=weight, judgement=judgement, thresholds=thresholds,
-        thresholds_from=source, calls=calls,
-    )  # fmt: skip
-    return report(analysis, as_json=args.json)
+    canary_of(alias)  # bad input before any metric is read
+    return report(analyze_alias(ctx, target, alias, Window.ending_now(minutes)), as_json=args.json)
