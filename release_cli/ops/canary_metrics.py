@@ -42,6 +42,13 @@ class Window:
         end = (now or (lambda: datetime.now(UTC)))().replace(second=0, microsecond=0)
         return cls(start=end - timedelta(minutes=minutes), end=end)
 
+    @classmethod
+    def between(cls, start: datetime, now: datetime) -> Window:
+        """From ``start``'s minute to the end of ``now``'s (at least one minute): a watch's window."""
+        first = start.replace(second=0, microsecond=0)
+        minutes = max(1, -(-int((now - first).total_seconds()) // 60))
+        return cls(start=first, end=first + timedelta(minutes=minutes))
+
 
 def dimensions(function: str, alias: str, version: str) -> list[dict[str, str]]:
     return [

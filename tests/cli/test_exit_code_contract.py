@@ -61,7 +61,7 @@ OUTPUT_PATHS = {("baseline", "--baselines"), ("smoke", "--junit-xml")}
 OUT_OF_RANGE: dict[str, list[tuple[str, str]]] = {
     "analyze": [("--window", "0m"), ("--window", "25h"), ("--window", "15s")],
     "audit": [("--limit", "0")],
-    "canary": [("--weight", "-0.1"), ("--weight", "1.0")],
+    "canary": [("--weight", "-0.1"), ("--weight", "1.0"), ("--interval", "5s"), ("--deadline", "1m")],
     "prune": [("--keep", "0")],
     "serve": [("--port", "70000")],
     "smoke": [("--repeat", "0")],
