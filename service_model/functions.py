@@ -20,6 +20,7 @@ from typing import Any
 
 from service_model.alarm_thresholds import AlarmThresholds
 from service_model.alias_spec import AliasSpec
+from service_model.canary_thresholds import CanaryThresholds
 from service_model.naming import MAX_FUNCTION_NAME, TABLE_KINDS
 from service_model.triggers import HttpTrigger, TableStreamTrigger, Trigger
 
@@ -30,12 +31,13 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9_]+$")
 """A folder directly under ``lambda_src/`` (no path separators: the asset is exactly that folder)."""
 FUNCTION_KEYS = {
     "code", "name", "handler", "description", "events", "trigger", "permissions", "construct_id",
-    "runtime", "memory_mb", "timeout_seconds", "alarms", "aliases", "trigger_alias", "reserved_concurrency",
+    "runtime", "memory_mb", "timeout_seconds", "alarms", "canary", "aliases", "trigger_alias", "reserved_concurrency",
 }  # fmt: skip
 STAGE_FUNCTION_KEYS = {
-    "runtime", "memory_mb", "timeout_seconds", "alarms", "aliases", "trigger_alias", "reserved_concurrency",
+    "runtime", "memory_mb", "timeout_seconds", "alarms", "canary", "aliases", "trigger_alias", "reserved_concurrency",
 }  # fmt: skip
-"""What a stage may change of one function: sizing, concurrency, alarms, aliases; never its code, name or trigger."""
+"""What a stage may change of one function: sizing, concurrency, alarms, canary judgement, aliases; never its
+code, name or trigger."""
 DYNAMODB_ACTION = re.compile(r"^dynamodb:[A-Z][A-Za-z]+$")
 
 
@@ -67,6 +69,8 @@ class FunctionConfig:
     memory_mb: int = 256
     timeout_seconds: int = 10
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
+    canary: CanaryThresholds = field(default_factory=CanaryThresholds)
+    """How ``release analyze`` judges this function's canary (merged like ``alarms``)."""
     reserved_concurrency: int | None = None
     """Concurrent executions reserved for the function, which are also its ceiling: a runaway caller
     of this function cannot take the account's whole pool from the others. None: no reservation

@@ -25,6 +25,7 @@ from service_model.alias_spec import (
     validate_production_alias,
 )
 from service_model.api_auth import ApiAuth, ApiAuthError, parse_api_auth
+from service_model.canary_thresholds import CanaryThresholdError, CanaryThresholds, parse_canary
 from service_model.functions import (
     FUNCTION_KEYS,
     STAGE_FUNCTION_KEYS,
@@ -105,6 +106,8 @@ class StageConfig:
     """A production stage: its aliases never run ``$LATEST`` (here, at synth, and in every release
     move), and every move or risky invoke of it asks first. The stage decides, not an alias's name."""
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
+    canary: CanaryThresholds = field(default_factory=CanaryThresholds)
+    """How ``release analyze`` judges a canary (``service_model.canary_thresholds``); per function below."""
     account: str | None = None
     region: str | None = None
     regions: tuple[str, ...] = ()
@@ -180,7 +183,7 @@ _SCALAR_KEYS: dict[str, type] = {
     "region": str,
     "api_alias": str,
 }
-_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "regions", "functions", "api_auth"}
+_STAGE_KEYS = set(_SCALAR_KEYS) | {"aliases", "alarms", "canary", "regions", "functions", "api_auth"}
 _DEFAULTS_KEYS = _STAGE_KEYS - {"functions"}
 REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 _ALIAS_KEYS = {"name", "target", "description", "weighted", "rollout", "provisioned_concurrency"}
@@ -268,6 +271,10 @@ def parse_stage(
         **_expect_table("defaults.alarms", defaults.get("alarms", {})),
         **_expect_table(f"{where}: alarms", settings.get("alarms", {})),
     }
+    merged["canary"] = {
+        **_expect_table("defaults.canary", defaults.get("canary", {})),
+        **_expect_table(f"{where}: canary", settings.get("canary", {})),
+    }
     if not isinstance(merged.get("aliases", []), list):
         raise StageConfigError(f"{where}: aliases must be a list of {{ name, target, ... }} tables")
     for key, kind in _SCALAR_KEYS.items():
@@ -292,6 +299,7 @@ def parse_stage(
         api_alias=api_alias,
         api_auth=api_auth,
         alarms=_parse_alarms(where, merged["alarms"]),
+        canary=_parse_canary(where, merged["canary"]),
         regions=_parse_regions(where, merged.get("regions", [])),
         **{k: merged[k] for k in _SCALAR_KEYS if k in merged and k != "api_alias"},
     )
@@ -331,6 +339,11 @@ def _parse_function(
         **_expect_table(f"{where}: alarms", table.get("alarms", {})),
         **_expect_table(f"{where}: alarms", override.get("alarms", {})),
     }
+    canary = {
+        **stage["canary"],
+        **_expect_table(f"{where}: canary", table.get("canary", {})),
+        **_expect_table(f"{where}: canary", override.get("canary", {})),
+    }
     aliases = config.aliases
     own_aliases = override.get("aliases", table.get("aliases"))
     if own_aliases is not None:
@@ -364,6 +377,7 @@ def _parse_function(
         memory_mb=merged.get("memory_mb", config.memory_mb),
         timeout_seconds=merged.get("timeout_seconds", config.timeout_seconds),
         alarms=_parse_alarms(where, alarms),
+        canary=_parse_canary(where, canary),
         reserved_concurrency=merged.get("reserved_concurrency"),
     )
     _check_function_ranges(where, function)
@@ -454,6 +468,13 @@ def _parse_alarms(where: str, raw: dict[str, Any]) -> AlarmThresholds:
         if value < 1:
             raise StageConfigError(f"{where}: alarms.{key} must be >= 1, got {value}")
     return AlarmThresholds(**raw)
+
+
+def _parse_canary(where: str, raw: dict[str, Any]) -> CanaryThresholds:
+    try:
+        return parse_canary(raw)
+    except CanaryThresholdError as err:
+        raise StageConfigError(f"{where}: {err}") from None
 
 
 def _check_sizing(where: str, sized: StageConfig | FunctionConfig) -> None:

@@ -7,9 +7,11 @@
 ``--json``: a list of records, each {who, at, function, alias, stage, action, fromVersion,
 fromWeights, toVersion, toWeights, reason, toolVersion, revisionBefore, revisionAfter,
 deletedVersions, bytesFreed, undoes (a rollback: the recordId of the move it undid), releaseId
-(a release train's id), recordId}. With --release the list holds every function's records of that
-release, in stages.toml order; with --stage alone on a stage of several functions, every function's
-records of the alias (or prunes), merged newest first.
+(a release train's id), judgement (a move release canary --watch made: its verdict, pValue,
+requiredInvocations, window, primary and canary figures, failed checks), recordId}. With --release
+the list holds every function's records of that release, in stages.toml order; with --stage alone
+on a stage of several functions, every function's records of the alias (or prunes), merged newest
+first.
 Exit codes: 0 listed (also when empty), 2 bad input or AWS error.
 """
 

@@ -88,6 +88,7 @@ def move_alias(
     ask: Callable[..., None] = confirm,
     undoes: str = "",
     release_id: str = "",
+    judgement: dict[str, Any] | None = None,
 ) -> MoveResult:
     """Move ``before.name`` to ``route`` under every guarantee above; raises ``OpsError`` subclasses."""
     alias, function = before.name, target.function
@@ -122,6 +123,7 @@ def move_alias(
         revision_before=before.revision_id,
         undoes=undoes,
         release_id=release_id,
+        judgement=dict(judgement or {}),
     )
     update = {"FunctionName": function, "Name": alias, **route.request(), "RevisionId": before.revision_id}
     result.calls = [

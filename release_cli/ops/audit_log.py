@@ -6,8 +6,9 @@ Item layout, kept apart from the Order API's ``ORDER#...`` items by the key pref
 <at> is ISO 8601 UTC with milliseconds, so a Query on PK with ScanIndexForward=false reads the
 trail newest first, one page per 1 MB, never a Scan. Attributes: who (caller ARN from STS), at,
 stage, function, alias, action, fromVersion, fromWeights, toVersion, toWeights, reason,
-toolVersion, revisionBefore, revisionAfter, undoes, releaseId (the moves of one release train), and
-for prunes the deleted versions and bytes freed.
+toolVersion, revisionBefore, revisionAfter, undoes, releaseId (the moves of one release train),
+judgement (a move ``canary --watch`` made: its verdict and figures), and for prunes the deleted
+versions and bytes freed.
 Release records have no ``expiresAt``: the table's TTL never removes them.
 
 ``check_table`` proves, before any change, that a record can be written (key names and types, and
@@ -50,6 +51,8 @@ class AuditRecord:
     revision_after: str = ""
     undoes: str = ""  # a rollback's: the SK of the move it undid (release_cli/ops/rollback_plan.py)
     release_id: str = ""  # a release train's moves all carry its id (release_cli/ops/release_train.py)
+    judgement: dict[str, Any] = field(default_factory=dict)
+    """A watched canary's move: the verdict and the figures it rested on (``canary_analysis.evidence``)."""
     deleted_versions: tuple[str, ...] = ()
     bytes_freed: int = 0
     record_id: str = field(default_factory=lambda: secrets.token_hex(4))

@@ -30,6 +30,7 @@ BASELINE = ROOT / "baselines" / "dev.template.json"
 TARGET = ["--function", "{function}", "--audit-table", "{table}"]
 
 VALID: dict[str, list[str]] = {
+    "analyze": [*TARGET, "--alias", "prod"],
     "audit": [*TARGET, "--alias", "prod"],
     "baseline": ["--stage", "dev", "--baselines", "{tmp}/baselines"],
     "canary": [*TARGET, "--alias", "staging", "--version", "1", "--weight", "0.1", "--dry-run"],
@@ -58,8 +59,9 @@ OUTPUT_PATHS = {("baseline", "--baselines"), ("smoke", "--junit-xml")}
 """Path options a command writes to: "missing" there is a path under a regular file."""
 
 OUT_OF_RANGE: dict[str, list[tuple[str, str]]] = {
+    "analyze": [("--window", "0m"), ("--window", "25h"), ("--window", "15s")],
     "audit": [("--limit", "0")],
-    "canary": [("--weight", "-0.1"), ("--weight", "1.0")],
+    "canary": [("--weight", "-0.1"), ("--weight", "1.0"), ("--interval", "5s"), ("--deadline", "1m")],
     "prune": [("--keep", "0")],
     "serve": [("--port", "70000")],
     "smoke": [("--repeat", "0")],

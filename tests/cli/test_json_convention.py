@@ -165,7 +165,21 @@ def review_documents(lab: Lab, monkeypatch: pytest.MonkeyPatch, synthesized: Syn
     yield result.json()
 
 
+def analyze_documents(lab: Lab, monkeypatch: pytest.MonkeyPatch, synthesized: Synthesized) -> Iterator[Any]:
+    """A weighted alias with no traffic yet (INCONCLUSIVE, exit 3, still one document); moto has no
+    percentiles (tests/release_ops/test_analyze.py), so the duration read finds none."""
+    from release_cli.ops import canary_metrics
+    from tests.release_ops.test_analyze import moto_has_no_percentiles
+
+    monkeypatch.setattr(canary_metrics, "read_durations", moto_has_no_percentiles)
+    lab.alias("json-canary", "1", {"2": 0.1})
+    result = run_release("analyze", *lab.target_args(), "--alias", "json-canary", "--json")
+    assert result.code == 3, result.err
+    yield result.json()
+
+
 PRODUCERS: dict[str, Producer] = {
+    "analyze": analyze_documents,
     "status": status_documents,
     "invoke": invoke_documents,
     "smoke": smoke_documents,

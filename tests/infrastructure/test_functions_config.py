@@ -110,7 +110,7 @@ ERRORS = [
     (service({**JOB, "permissions": {"users": ["dynamodb:GetItem"]}}), "permissions.users: not a table of the service; allowed: orders, config, audit"),
     (service({**JOB, "name": "N" * 60}), "stage 'staging': function 'nightly-report': function name 'staging-NNN"),
     (service(prod={"functions": {"nightly": {}}}), f"stage 'prod': functions.nightly: no such function; functions: {KEYS}"),
-    (service(prod={"functions": {"nightly-report": {"code": "x"}}}), "stage 'prod': function 'nightly-report': unknown key(s) ['code'] in stages.prod.functions.nightly-report; allowed: alarms, aliases, memory_mb, reserved_concurrency, runtime, timeout_seconds, trigger_alias"),
+    (service(prod={"functions": {"nightly-report": {"code": "x"}}}), "stage 'prod': function 'nightly-report': unknown key(s) ['code'] in stages.prod.functions.nightly-report; allowed: alarms, aliases, canary, memory_mb, reserved_concurrency, runtime, timeout_seconds, trigger_alias"),
     (service(prod={"functions": {"nightly-report": {"memory_mb": 64}}}), "stage 'prod': function 'nightly-report': memory_mb must be from 128 to 10240, got 64"),
     (service(prod={"functions": {"nightly-report": {"trigger_alias": "live"}}}), "stage 'prod': function 'nightly-report': trigger_alias 'live' is not one of its aliases (prod)"),
     (service(prod={"functions": {"nightly-report": {"aliases": [{"name": "prod", "target": "$LATEST"}]}}}), "stage 'prod': function 'nightly-report' (production = true): aliases[0] ('prod').target: a production stage never runs $LATEST"),

@@ -100,7 +100,7 @@ MESSAGES = [
     ),
     (
         "stage_unknown",
-        "stage 'prod': unknown key(s) ['colour']; allowed: account, alarms, aliases, api_alias, api_auth, customer_managed_key, deletion_protection, functions, log_retention_days, memory_mb, point_in_time_recovery, production, region, regions, retain_data, runtime, termination_protection, timeout_seconds",
+        "stage 'prod': unknown key(s) ['colour']; allowed: account, alarms, aliases, api_alias, api_auth, canary, customer_managed_key, deletion_protection, functions, log_retention_days, memory_mb, point_in_time_recovery, production, region, regions, retain_data, runtime, termination_protection, timeout_seconds",
     ),
     ("api_alias", "stage 'dev': api_alias 'c' is not one of this stage's aliases (a, b)"),
     ("top_unknown", "unknown top-level key(s) ['extra']; allowed: defaults, functions, stages"),
@@ -133,7 +133,7 @@ MESSAGES = [
     ),
     (
         "defaults_unknown",
-        "defaults: unknown key(s) ['colour']; allowed: account, alarms, aliases, api_alias, api_auth, customer_managed_key, deletion_protection, log_retention_days, memory_mb, point_in_time_recovery, production, region, regions, retain_data, runtime, termination_protection, timeout_seconds",
+        "defaults: unknown key(s) ['colour']; allowed: account, alarms, aliases, api_alias, api_auth, canary, customer_managed_key, deletion_protection, log_retention_days, memory_mb, point_in_time_recovery, production, region, regions, retain_data, runtime, termination_protection, timeout_seconds",
     ),
 ]
 
