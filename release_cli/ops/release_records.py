@@ -8,8 +8,6 @@ Queries, never a Scan.
 
 from __future__ import annotations
 
-import sys
-
 from release_cli.ops.alias_move import print_calls
 from release_cli.ops.audit_log import AuditRecord, read_trail
 from release_cli.ops.clients import AwsContext
@@ -60,10 +58,13 @@ def report_train(result: TrainResult, *, as_json: bool) -> None:
 
 def print_release(records: list[tuple[Target, AuditRecord]]) -> None:
     for target, record in records:
-        before = AliasState(name="", version=record.from_version, weights=record.from_weights).describe()
-        after = AliasState(name="", version=record.to_version, weights=record.to_weights).describe()
+        before, after = _route(record.from_version, record.from_weights), _route(record.to_version, record.to_weights)
         print(
             f"{record.at}  {target.function_key}  alias {record.alias}  {record.action}  {before} -> {after}  "
-            f"by {record.who}" + (f"  ({record.reason})" if record.reason else ""),
-            file=sys.stdout,
+            f"by {record.who}" + (f"  ({record.reason})" if record.reason else "")
         )
+
+
+def _route(version: str, weights: dict[str, float]) -> str:
+    """A recorded route as ``AliasState.describe`` shows an alias's (``1 @ 90% + 2 @ 10%``)."""
+    return AliasState(name="", version=version, weights=weights).describe()

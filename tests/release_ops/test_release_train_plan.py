@@ -198,3 +198,24 @@ def test_a_production_release_on_a_terminal_asks_once_then_moves_every_function(
     assert result.code == 0, result.err
     assert result.out.count("Type 'yes' to go ahead") == 1
     assert [lab.state("prod") for lab in service] == [("2", {}), ("2", {})]
+
+
+def test_after_the_one_question_a_failed_release_puts_back_without_asking_again(
+    service: Service, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.release_ops.aws_hooks import aws_error
+
+    worker = service[1]
+
+    def deny_worker(params: dict[str, Any], **_: Any) -> Any:
+        if worker.function in params.get("url_path", ""):
+            return aws_error("AccessDeniedException", "not authorized to perform: lambda:UpdateAlias")
+        return None
+
+    hook_cli_clients(monkeypatch, {"before-call.lambda.UpdateAlias": deny_worker})
+    monkeypatch.setattr(sys, "stdin", _Terminal("yes\n"))  # one answer, for the release itself
+    result = run_cli(*TRAIN)
+    assert result.code == 2
+    assert result.out.count("Type 'yes' to go ahead") == 1
+    assert "  order-api: alias prod put back to 1 (audited)" in result.err.splitlines()
+    assert [lab.state("prod") for lab in service] == [("1", {}), ("1", {})]
