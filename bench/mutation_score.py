@@ -130,8 +130,26 @@ TARGETS: dict[str, Target] = {
         tests=("tests/release_ops",),
     ),
     "local-server": Target(
-        modules=("release_cli/local_server.py", "release_cli/http_routes.py", "release_cli/http_body.py"),
+        modules=(
+            "release_cli/local_server.py",
+            "release_cli/http_routes.py",
+            "release_cli/http_body.py",
+            "release_cli/local_tables.py",
+            "release_cli/execution_environments.py",
+            "release_cli/code_watch.py",
+        ),
         tests=("tests/serve",),
+    ),
+    "canary": Target(
+        modules=(
+            "release_cli/ops/canary_stats.py",
+            "release_cli/ops/canary_judgement.py",
+            "release_cli/ops/canary_metrics.py",
+            "release_cli/ops/canary_analysis.py",
+            "release_cli/ops/canary_report.py",
+            "release_cli/ops/canary_watch.py",
+        ),
+        tests=("tests/release_ops",),
     ),
     "stage-config": Target(
         modules=("service_model/alias_spec.py", "service_model/stages.py"),
