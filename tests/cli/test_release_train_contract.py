@@ -18,7 +18,7 @@ import pytest
 from tests.cli.harness import Outcome, run_release
 from tests.cli.json_shape import documented_shape, shape_text
 from tests.cli.test_json_convention import non_camel_keys, shape_mismatches
-from tests.release_ops.aws_hooks import aws_error, hook_cli_clients
+from tests.release_ops.aws_hooks import deny_update_alias_of, hook_cli_clients
 from tests.release_ops.conftest import Lab, prod_pair
 
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging")
@@ -82,10 +82,7 @@ def test_a_failed_release_prints_the_error_object_with_what_was_put_back(
 ) -> None:
     worker = service[1]
 
-    def deny_worker(params: dict[str, Any], **_: Any) -> Any:
-        if worker.function in params.get("url_path", ""):
-            return aws_error("AccessDeniedException", "not authorized to perform: lambda:UpdateAlias")
-        return None
+    deny_worker = deny_update_alias_of(worker.function)
 
     hook_cli_clients(monkeypatch, {"before-call.lambda.UpdateAlias": deny_worker})
     result = run_release(*TRAIN, "--yes", "--json")

@@ -45,3 +45,14 @@ def hook_cli_clients(monkeypatch: pytest.MonkeyPatch, hooks: dict[str, Handler])
         return made
 
     monkeypatch.setattr(AwsContext, "client", client)
+
+
+def deny_update_alias_of(function_name: str) -> Handler:
+    """A ``before-call.lambda.UpdateAlias`` hook that refuses, as IAM would, every UpdateAlias of one function."""
+
+    def deny(params: dict[str, Any], **_: Any) -> Any:
+        if function_name in params.get("url_path", ""):
+            return aws_error("AccessDeniedException", "not authorized to perform: lambda:UpdateAlias")
+        return None
+
+    return deny

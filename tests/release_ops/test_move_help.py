@@ -7,6 +7,8 @@ import importlib
 
 import pytest
 
+from tests.release_ops.cli_help import help_text
+
 OWN_OPTIONS = {
     "canary": {
         "--version VERSION": "the version that gets --weight of the traffic",
@@ -31,21 +33,11 @@ SUMMARIES = {
 }
 
 
-def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    from release_cli.cli import main
-
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main([*argv, "--help"])
-    assert exited.value.code == 0
-    return " ".join(capsys.readouterr().out.split())  # help wraps long lines at spaces
-
-
 @pytest.mark.parametrize("command", sorted(OWN_OPTIONS))
 def test_a_move_commands_help_shows_its_description_and_every_own_option(
     capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
-    shown = _help(capsys, command)
+    shown = help_text(capsys, command)
     assert shown.startswith(f"usage: release {command} ")
     doc = importlib.import_module(f"release_cli.commands.{command}").__doc__ or ""
     assert " ".join(doc.split()[:12]).replace("``", "") in shown  # the description is the module's docstring
@@ -54,6 +46,6 @@ def test_a_move_commands_help_shows_its_description_and_every_own_option(
 
 
 def test_the_command_list_names_each_move_with_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    shown = _help(capsys)
+    shown = help_text(capsys)
     for command, summary in SUMMARIES.items():
         assert f"{command} {summary}" in shown

@@ -11,6 +11,7 @@ import pytest
 from release_cli.ops.output import human_bytes
 from release_cli.version import project_version
 from tests.release_ops.aws_hooks import hook_cli_clients
+from tests.release_ops.cli_help import help_text
 from tests.release_ops.conftest import REGION, Lab, new_lab
 
 OWN_OPTIONS = {
@@ -22,23 +23,13 @@ OWN_OPTIONS = {
 }
 
 
-def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    from release_cli.cli import main
-
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main([*argv, "--help"])
-    assert exited.value.code == 0
-    return " ".join(capsys.readouterr().out.split())  # help wraps long lines at spaces
-
-
 def test_prunes_help_shows_its_description_and_what_each_own_option_does(capsys: pytest.CaptureFixture[str]) -> None:
-    shown = _help(capsys, "prune")
+    shown = help_text(capsys, "prune")
     assert shown.startswith("usage: release prune ")
     assert "delete old published versions, keeping the newest N and everything in use" in shown
     for option, text in OWN_OPTIONS.items():
         assert f"{option} {text}" in shown, option
-    assert "prune delete old versions no alias or stack uses (a plan unless --apply)" in _help(capsys)
+    assert "prune delete old versions no alias or stack uses (a plan unless --apply)" in help_text(capsys)
 
 
 def test_prune_without_keep_is_a_usage_error_not_a_traceback(lab: Lab, run_cli) -> None:

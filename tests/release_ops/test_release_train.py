@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from release_cli.ops.release_train import new_release_id
-from tests.release_ops.aws_hooks import aws_error, hook_cli_clients
+from tests.release_ops.aws_hooks import deny_update_alias_of, hook_cli_clients
 from tests.release_ops.conftest import Lab, prod_pair
 
 Service = tuple[Lab, Lab]
@@ -50,10 +50,7 @@ def test_a_failure_in_the_second_move_puts_the_first_back(
 ) -> None:
     api, worker = service
 
-    def deny_worker(params: dict[str, Any], **_: Any) -> Any:
-        if worker.function in params.get("url_path", ""):
-            return aws_error("AccessDeniedException", "not authorized to perform: lambda:UpdateAlias")
-        return None
+    deny_worker = deny_update_alias_of(worker.function)
 
     hook_cli_clients(monkeypatch, {"before-call.lambda.UpdateAlias": deny_worker})
     result = run_cli(*PROMOTE)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.release_ops.aws_hooks import hook_cli_clients
+from tests.release_ops.aws_hooks import deny_update_alias_of, hook_cli_clients
 from tests.release_ops.conftest import Lab, prod_pair, two_function_stack
 from tests.release_ops.self_signal import send_guarded
 
@@ -203,14 +203,9 @@ def test_a_production_release_on_a_terminal_asks_once_then_moves_every_function(
 def test_after_the_one_question_a_failed_release_puts_back_without_asking_again(
     service: Service, run_cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.release_ops.aws_hooks import aws_error
-
     worker = service[1]
 
-    def deny_worker(params: dict[str, Any], **_: Any) -> Any:
-        if worker.function in params.get("url_path", ""):
-            return aws_error("AccessDeniedException", "not authorized to perform: lambda:UpdateAlias")
-        return None
+    deny_worker = deny_update_alias_of(worker.function)
 
     hook_cli_clients(monkeypatch, {"before-call.lambda.UpdateAlias": deny_worker})
     monkeypatch.setattr(sys, "stdin", _Terminal("yes\n"))  # one answer, for the release itself

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
+from tests.release_ops.aws_hooks import aws_error, deny_update_alias_of, hook_cli_clients, request_body
 from tests.release_ops.conftest import Lab, new_lab, prod_pair, two_function_stack
 from tests.release_ops.self_signal import send_guarded
 
@@ -170,10 +170,7 @@ def test_rollback_of_a_failed_release_finds_nothing_left_to_undo(
 ) -> None:
     worker = service[1]
 
-    def deny_worker(params: dict[str, Any], **_: Any) -> Any:
-        if worker.function in params.get("url_path", ""):
-            return aws_error("AccessDeniedException", "not authorized to perform: lambda:UpdateAlias")
-        return None
+    deny_worker = deny_update_alias_of(worker.function)
 
     with monkeypatch.context() as patch:
         hook_cli_clients(patch, {"before-call.lambda.UpdateAlias": deny_worker})

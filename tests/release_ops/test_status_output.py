@@ -16,6 +16,7 @@ from release_cli.ops.drift import Drift
 from release_cli.ops.lambda_reads import AliasState, CodeStorage, Version
 from release_cli.ops.status_report import Status
 from release_cli.ops.target import Target
+from tests.release_ops.cli_help import help_text
 
 GB = 1024**3
 
@@ -175,17 +176,8 @@ def test_a_named_stages_file_is_checked_even_without_a_stage(run_cli, tmp_path: 
     assert result.code == 2 and "stages.qa: unknown stage" in result.err
 
 
-def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    from release_cli.cli import main
-
-    with pytest.raises(SystemExit) as done:
-        main(list(argv))
-    assert done.value.code == 0
-    return " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal's width
-
-
 def test_help_explains_every_option_and_the_command_list_names_status(capsys) -> None:
-    text = _help(capsys, "status", "--help")
+    text = help_text(capsys, "status")
     for option, explained in (
         ("--versions VERSIONS", "newest versions to list in the table, 0 or more (JSON: all) (default: 20)"),
         ("--pin", "write the live aliases into stages.toml (needs --stage)"),
@@ -195,7 +187,7 @@ def test_help_explains_every_option_and_the_command_list_names_status(capsys) ->
     ):
         assert f"{option} {explained}" in text
     assert "release status: what is live for each function, and where it drifts from stages.toml." in text
-    assert "status versions, aliases, storage, deployments and drift" in _help(capsys, "--help")
+    assert "status versions, aliases, storage, deployments and drift" in help_text(capsys)
 
 
 def test_versions_takes_a_whole_number(run_cli) -> None:
