@@ -4,7 +4,9 @@ Runs the pinned checkov of ``.venv-checkov`` (``requirements-checkov.txt``; ``sc
 it) offline, on the cloudformation framework only, and prints per template how many checks passed,
 were acknowledged (a ``Metadata.checkov.skip`` on the resource, from ``stacks/checkov_checks.py``)
 and failed, then each failed check. Exit 0 when nothing is unacknowledged, 1 on any unacknowledged
-finding, 2 when it cannot scan (no checkov, no templates, a template checkov cannot parse).
+finding, 2 when it cannot scan (no checkov, no templates, a template given that is missing or unreadable,
+a template checkov cannot parse), 130 on Ctrl-C (it only reads: nothing is left half-done). With --json
+an error is one object on stdout, ``{"error": {"exitCode": 2, "message": ...}}``, as the release CLI's.
 
 The CI stacks (``--context stage=pipeline``, ``--context stage=ci-bootstrap``) are not part of the
 default synth: they are synthesized here into a temporary folder, with the project's stages and
@@ -129,9 +131,22 @@ def synthesize_ci_stacks(outdir: Path) -> list[Path]:
     return templates
 
 
+def readable_templates(templates: Iterable[Path]) -> list[Path]:
+    """Each template as an absolute path, refused (``ScanError`` naming it) when it cannot be read: checkov
+    itself would only log "Template file not found" and count a parsing error."""
+    paths = [path.resolve() for path in templates]
+    for path in paths:
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as err:
+            raise ScanError(f"{path}: cannot read the template: {err.strerror}") from None
+    return paths
+
+
 def run_checkov(templates: Iterable[Path]) -> tuple[str, dict[str, TemplateResult]]:
     """Run the pinned checkov once over every template: its version and each template's results."""
-    paths = [p.resolve() for p in templates]
+    paths = readable_templates(templates)
     if not CHECKOV.exists():
         raise ScanError(f"{CHECKOV.relative_to(ROOT)} is missing: run `bash scripts/setup.sh` (it installs checkov)")
     files = [arg for path in paths for arg in ("--file", str(path))]
@@ -219,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
             version, results = run_checkov(templates)
             seconds["checkov"] = time.perf_counter() - started
     except ScanError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        return fail(str(err), 2, as_json=args.json)
+    except KeyboardInterrupt:
+        return fail("interrupted (Ctrl-C); nothing was scanned", 130, as_json=args.json)
     if args.json:
         document = {
             "checkov_version": version,
@@ -236,6 +252,14 @@ def main(argv: list[str] | None = None) -> int:
         print_report(version, results)
         print(f"({seconds['ci_synth']:.1f} s to synthesize the CI stacks, {seconds['checkov']:.1f} s of checkov)")
     return 1 if any(result.failed for result in results.values()) else 0
+
+
+def fail(message: str, code: int, *, as_json: bool) -> int:
+    """The error on stderr, and with --json also as the one JSON object on stdout."""
+    print(f"error: {message}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"error": {"exitCode": code, "message": message}}, indent=2))
+    return code
 
 
 if __name__ == "__main__":

@@ -112,3 +112,40 @@ def test_the_runner_says_what_is_missing_and_exits_2(tmp_path):
     result = run_checkov("--cdk-out", str(tmp_path))
     assert result.returncode == 2
     assert f"no templates in {tmp_path}: synthesize first" in result.stderr
+
+
+def test_a_template_that_cannot_be_read_is_named_before_checkov_runs(tmp_path):
+    missing = tmp_path / "gone.template.json"
+    result = run_checkov(str(missing))
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"error: {missing}: cannot read the template: No such file or directory\n",
+    )
+    assert run_checkov(str(tmp_path)).stderr == f"error: {tmp_path}: cannot read the template: Is a directory\n"
+
+
+def test_with_json_an_error_is_one_object_on_stdout(tmp_path):
+    missing = tmp_path / "gone.template.json"
+    result = run_checkov("--json", str(missing))
+    message = f"{missing}: cannot read the template: No such file or directory"
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"error": {"exitCode": 2, "message": message}}
+
+
+def test_ctrl_c_says_nothing_was_scanned_and_exits_130(monkeypatch, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("checkov_runner", RUNNER)
+    assert spec is not None and spec.loader is not None
+    runner = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "checkov_runner", runner)  # its dataclasses look their module up
+    spec.loader.exec_module(runner)
+
+    def interrupted(templates):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_checkov", interrupted)
+    assert runner.main(["--json", str(RUNNER)]) == 130
+    out, err = capsys.readouterr()
+    assert err == "error: interrupted (Ctrl-C); nothing was scanned\n"
+    assert json.loads(out)["error"] == {"exitCode": 130, "message": "interrupted (Ctrl-C); nothing was scanned"}
