@@ -22,7 +22,7 @@ from typing import Any
 
 from release_cli.commands._options import command_parser
 from release_cli.commands._release_options import add_json, add_target, context_for, target_for
-from release_cli.ops.audit_log import read_trail
+from release_cli.ops.audit_log import AuditRecord, read_trail
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.errors import EXIT_OK, OpsError
 from release_cli.ops.lambda_reads import AliasState
@@ -53,21 +53,40 @@ def run(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     config = load_stage(args.stage) if args.stage else None
     if config is not None and not args.function and len(config.functions) > 1:
-        return _whole_stage(ctx, args, targets_for_stage(ctx, config.name, audit_table=args.audit_table))
-    target = target_for(ctx, args)
-    records = read_trail(
-        ctx, target.require_audit_table(), function=target.function, alias=args.alias or "", limit=args.limit
-    )
+        targets = targets_for_stage(ctx, config.name, audit_table=args.audit_table)
+        records = _newest_first(ctx, args, targets)
+        subject, show = f"stage {args.stage}'s functions", _stage_table
+    else:
+        target = target_for(ctx, args)
+        records = _trail(ctx, args, target)
+        subject, show = target.function, (_prunes_table if args.prunes else _moves_table)
     if args.json:
         print_json([record.to_json() for record in records])
-        return EXIT_OK
-    if not records:
-        print(f"no records for {'alias ' + args.alias if args.alias else 'prunes'} of {target.function}")
-        return EXIT_OK
-    if args.prunes:
-        pruned = [(r.at, r.who, ", ".join(r.deleted_versions), r.bytes_freed, r.reason) for r in records]
-        table(("at", "who", "deleted", "bytes freed", "reason"), pruned)
-        return EXIT_OK
+    elif not records:
+        print(f"no records for {'alias ' + args.alias if args.alias else 'prunes'} of {subject}")
+    else:
+        show(records)
+    return EXIT_OK
+
+
+def _trail(ctx: AwsContext, args: argparse.Namespace, target: Target) -> list[AuditRecord]:
+    return read_trail(
+        ctx, target.require_audit_table(), function=target.function, alias=args.alias or "", limit=args.limit
+    )
+
+
+def _newest_first(ctx: AwsContext, args: argparse.Namespace, targets: list[Target]) -> list[AuditRecord]:
+    """Every function's trail of the alias (or prunes), merged newest first, at most --limit records."""
+    records = [record for target in targets for record in _trail(ctx, args, target)]
+    return sorted(records, key=lambda r: (r.at, r.record_id), reverse=True)[: args.limit]
+
+
+def _prunes_table(records: list[AuditRecord]) -> None:
+    pruned = [(r.at, r.who, ", ".join(r.deleted_versions), r.bytes_freed, r.reason) for r in records]
+    table(("at", "who", "deleted", "bytes freed", "reason"), pruned)
+
+
+def _moves_table(records: list[AuditRecord]) -> None:
     moves = [
         (
             r.at,
@@ -80,25 +99,9 @@ def run(args: argparse.Namespace) -> int:
         for r in records
     ]
     table(("at", "action", "from", "to", "who", "reason"), moves)
-    return EXIT_OK
 
 
-def _whole_stage(ctx: AwsContext, args: argparse.Namespace, targets: list[Target]) -> int:
-    """Every function's trail of the alias (or prunes), merged newest first, at most --limit records."""
-    records = [
-        record
-        for target in targets
-        for record in read_trail(
-            ctx, target.require_audit_table(), function=target.function, alias=args.alias or "", limit=args.limit
-        )
-    ]
-    records = sorted(records, key=lambda r: (r.at, r.record_id), reverse=True)[: args.limit]
-    if args.json:
-        print_json([record.to_json() for record in records])
-        return EXIT_OK
-    if not records:
-        print(f"no records for {'alias ' + args.alias if args.alias else 'prunes'} of stage {args.stage}'s functions")
-        return EXIT_OK
+def _stage_table(records: list[AuditRecord]) -> None:
     table(
         ("at", "function", "action", "from", "to", "release", "reason"),
         [
@@ -107,7 +110,6 @@ def _whole_stage(ctx: AwsContext, args: argparse.Namespace, targets: list[Target
             for r in records
         ],
     )  # fmt: skip
-    return EXIT_OK
 
 
 def _release(args: argparse.Namespace) -> int:
