@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import sys
 import time
 import uuid
@@ -34,17 +33,12 @@ REGION = "us-east-1"
 
 def moto_run() -> tuple[float, int, str]:
     import boto3
-    from moto.server import ThreadedMotoServer
 
+    from bench.local_moto import local_moto
     from release_cli.cli import main
     from release_cli.ops import canary_metrics
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    os.environ.update(AWS_ENDPOINT_URL=f"http://localhost:{port}", AWS_ACCESS_KEY_ID="bench",
-                      AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION)  # fmt: skip
-    try:
+    with local_moto(REGION):
         lam, iam = boto3.client("lambda"), boto3.client("iam")
         name = f"bench-{uuid.uuid4().hex[:8]}"
         role = iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
@@ -77,8 +71,6 @@ def moto_run() -> tuple[float, int, str]:
             best = min(best, time.perf_counter() - started)
             doc = json.loads(out.getvalue())
         return best, doc["getMetricDataCalls"], doc["verdict"]
-    finally:
-        server.stop()
 
 
 def detection_table() -> list[tuple[str, float, float, int, int]]:

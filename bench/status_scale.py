@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import io
 import json
-import os
 import sys
 import time
 import zipfile
@@ -81,18 +80,13 @@ def stage_run(lam: Any, role_arn: str, count: int, counting: list[Any]) -> None:
 
 def moto_run(count: int) -> None:
     import boto3
-    from moto.server import ThreadedMotoServer
 
+    from bench.local_moto import local_moto
     from release_cli.cli import main
     from release_cli.commands import status as status_command
     from release_cli.ops.clients import AwsContext
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    os.environ.update(AWS_ENDPOINT_URL=f"http://localhost:{port}", AWS_ACCESS_KEY_ID="bench",
-                      AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION)  # fmt: skip
-    try:
+    with local_moto(REGION):
         lam = boto3.client("lambda", region_name=REGION)
         role = boto3.client("iam", region_name=REGION).create_role(RoleName="bench", AssumeRolePolicyDocument="{}")
         lam.create_function(FunctionName="bench-fn", Runtime="python3.13", Role=role["Role"]["Arn"],
@@ -131,8 +125,6 @@ def moto_run(count: int) -> None:
               f"{min(timings[1:]):.2f} s (best of {len(timings) - 1}); target under 3 s")  # fmt: skip
         print(f"  API calls: {sum(calls.values())} ({', '.join(f'{k} x{v}' for k, v in sorted(calls.items()))})")
         stage_run(lam, role["Role"]["Arn"], count, contexts)
-    finally:
-        server.stop()
 
 
 def paged_run(count: int) -> tuple[int, Counter[str], float]:
