@@ -82,7 +82,7 @@ from release_cli.commands._local_options import (
 from release_cli.commands._options import command_parser
 from release_cli.error_report import report_error
 from release_cli.execution_environments import ExecutionEnvironments
-from release_cli.http_routes import RouteError, routes_from_template
+from release_cli.http_routes import Route, RouteError, routes_from_template
 from release_cli.local_invoke import (
     FunctionSpec,
     LocalInvokeError,
@@ -248,7 +248,7 @@ def http_function(config: StageConfig, given: str | None) -> FunctionConfig:
     )
 
 
-def auth_note(routes: list[Any], *, check_auth: bool) -> str:
+def auth_note(routes: list[Route], *, check_auth: bool) -> str:
     """One line on what the deployed routes require of a caller and what this server does about it."""
     required = sorted({route.authorization for route in routes if route.authorization != "NONE"})
     if not required:
