@@ -72,6 +72,8 @@ class ServiceFunction(Construct):
       alias on a published version.
       api_auth: who may call an HTTP trigger's API (default ``iam``); key: the stage's ``StageKey``,
         which then encrypts the function's environment and logs, with grants for the tables it touches.
+      console_test_events: build the Lambda console's shareable test events (off for the local emulator,
+        which has no schema registry).
     Exposes ``function`` (``VersionedFunction``), ``aliases``, ``alarms``, ``hooks``, ``rollouts``
     (alias name -> construct), ``trigger_alias`` and ``api`` (``AliasHttpApi`` or None), ``stream``
     (``StreamEventSource`` or None), ``schedule`` (``eventbridge.Rule`` or None).
@@ -91,6 +93,7 @@ class ServiceFunction(Construct):
         production: bool = False,
         api_auth: ApiAuth | None = None,
         key: StageKey | None = None,
+        console_test_events: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
@@ -121,8 +124,12 @@ class ServiceFunction(Construct):
             )
             if key:
                 key.grant_table_use(self.function.role, actions)
-        self.test_events = ConsoleTestEvents(
-            self, "ConsoleTestEvents", function_name=config.name, content=console_schema_content(events)
+        self.test_events = (
+            ConsoleTestEvents(
+                self, "ConsoleTestEvents", function_name=config.name, content=console_schema_content(events)
+            )
+            if console_test_events
+            else None
         )
         self._hook_events = events_for_hook(events) if any(a.rollout for a in config.aliases) else ""
         self.aliases: dict[str, StageAlias] = {}

@@ -12,6 +12,7 @@ from aws_cdk import App, Environment, Stack, Validations
 from service_model.stages import StageConfig, StageConfigError, load_stages
 from service_model.test_events import TestEventError
 from stacks.checkov_checks import acknowledge_checkov_findings
+from stacks.deploy_target import DeployTarget
 from stacks.ci_settings import CI_BOOTSTRAP, PIPELINE, BootstrapSettings, CiContextError, PipelineSettings
 from stacks.nag_checks import acknowledge_findings, nag_plugins
 from stacks.version_demo_stack import VersionDemoStack
@@ -28,9 +29,18 @@ def project_app(**kwargs: Any) -> App:
 
 
 def build_app(
-    app: App, *, stage: str | None = None, stages: dict[str, StageConfig] | None = None
+    app: App,
+    *,
+    stage: str | None = None,
+    stages: dict[str, StageConfig] | None = None,
+    target: DeployTarget | None = None,
 ) -> dict[str, VersionDemoStack]:
-    """Add ``version-demo-<stage>`` for one stage, or for every stage when ``stage`` is None."""
+    """Add ``version-demo-<stage>`` for one stage, or for every stage when ``stage`` is None.
+
+    ``target`` (``--context target=``, default AWS) may leave out what the local emulator cannot hold
+    (``stacks/deploy_target.py``); it refuses a stage the emulator cannot deploy.
+    """
+    target = target or DeployTarget()
     stages = stages if stages is not None else load_stages()
     if stage is not None and stage not in stages:
         raise StageConfigError(
@@ -38,11 +48,18 @@ def build_app(
             f"(and {PIPELINE}, {CI_BOOTSTRAP} for the CI stacks)"
         )
     selected = [stages[stage]] if stage else list(stages.values())
+    for config in selected:
+        target.check(config)
     built = {}
     for config in selected:
         env = Environment(account=config.account, region=config.region) if (config.account or config.region) else None
         stack = VersionDemoStack(
-            app, config.stack_name, config=config, env=env, description=f"Version demo service, stage {config.name}"
+            app,
+            config.stack_name,
+            config=config,
+            env=env,
+            description=f"Version demo service, stage {config.name}",
+            console_test_events=target.console_test_events,
         )
         acknowledge_findings(stack, config)
         acknowledge_checkov_findings(stack, config)
@@ -99,7 +116,7 @@ def build_from_context(app: App) -> None:
     elif stage == CI_BOOTSTRAP:
         build_ci_bootstrap(app)
     else:
-        build_app(app, stage=stage)
+        build_app(app, stage=stage, target=DeployTarget.from_context(app.node.try_get_context("target")))
 
 
 def synth_from_context(app: App) -> int:

@@ -40,9 +40,19 @@ class VersionDemoStack(Stack):
     ``functions`` (key -> ``ServiceFunction``) and, for the primary function (the
     first in ``stages.toml``, the seed's Order API), the names the single-function code reads:
     ``function`` (``VersionedFunction``), ``aliases``, ``rollouts``, ``hooks``, ``alarms`` and ``api``.
+    ``console_test_events=False`` leaves out the console's test-event schema (for the local emulator,
+    ``stacks/deploy_target.py``).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        console_test_events: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(scope, construct_id, termination_protection=config.termination_protection, **kwargs)
         self.config = config
         self.key = (
@@ -78,6 +88,7 @@ class VersionDemoStack(Stack):
                 production=config.production,
                 api_auth=config.api_auth,
                 key=self.key,
+                console_test_events=console_test_events,
             )
         primary = self.functions[config.primary.key]
         self.function = primary.function
