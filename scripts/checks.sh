@@ -16,6 +16,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export MYPY_CACHE_DIR="${MYPY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/version-demo/mypy}"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy app.py service_model stacks constructs_lib release_cli lambda_src/order_api scripts/lib scripts/checkov.py
+.venv/bin/mypy app.py service_model stacks constructs_lib release_cli lambda_src/order_api scripts/lib scripts/checkov.py scripts/emulator.py
 # Each Lambda asset is its own top-level (handler.py, version.py): one mypy run per asset, or the names collide.
 .venv/bin/mypy lambda_src/order_worker

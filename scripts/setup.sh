@@ -6,7 +6,8 @@
 #      (`pip install -e .`: the `release` command); seconds where pip takes a minute and a half
 #   3. the pinned CDK CLI from package-lock.json (npm ci), skipped when node_modules already matches
 #   4. checkov, pinned in requirements-checkov.txt, in its own .venv-checkov (skipped when it matches)
-#   5. scripts/main-job.sh
+#   5. the local AWS emulator, pinned in requirements-emulator.txt, in its own .venv-emulator (likewise)
+#   6. scripts/main-job.sh
 # Re-running it is safe and fast; a .venv on another Python than the chosen one is rebuilt.
 set -euo pipefail
 case "${1:-}" in
@@ -57,23 +58,31 @@ if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_sum" ]; then
   echo "$lock_sum" > "$lock_stamp"
 fi
 
-# checkov (the second scanner) has its own virtualenv: its pins (boto3, packaging, ...) conflict with
-# ours. requirements-checkov.txt pins every package of it; sync installs exactly those, on the same Python.
-checkov_stamp=.venv-checkov/.setup-requirements-checkov.sha256
-checkov_sum=$(sha256sum requirements-checkov.txt | cut -d' ' -f1)
-if [ -x .venv-checkov/bin/python ]; then
-  have=$(.venv-checkov/bin/python -c 'import platform; print(platform.python_version())' 2>/dev/null || echo broken)
-  if [ "$have" != "$want" ]; then
-    echo "   .venv-checkov is on Python $have, not $want: rebuilding it"
-    rm -rf .venv-checkov
+# Tools whose pins conflict with ours get a virtualenv each, on the same Python, holding exactly the
+# packages their requirements file pins (uv pip sync); re-synced only when that file changes.
+side_venv() {
+  local venv=$1 requirements=$2 marker=$3 what=$4
+  local stamp="$venv/.setup-$(basename "$requirements").sha256" sum have
+  sum=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ -x "$venv/bin/python" ]; then
+    have=$("$venv/bin/python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo broken)
+    if [ "$have" != "$want" ]; then
+      echo "   $venv is on Python $have, not $want: rebuilding it"
+      rm -rf "$venv"
+    fi
   fi
-fi
-if [ "$(cat "$checkov_stamp" 2>/dev/null)" != "$checkov_sum" ] || [ ! -x .venv-checkov/bin/checkov ]; then
-  step "install the pinned checkov into .venv-checkov (uv pip sync requirements-checkov.txt)"
-  [ -x .venv-checkov/bin/python ] || "$python" -m venv --without-pip .venv-checkov
-  UV_LINK_MODE=copy .venv/bin/uv pip sync --quiet --python .venv-checkov/bin/python requirements-checkov.txt
-  echo "$checkov_sum" > "$checkov_stamp"
-fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ] || [ ! -x "$venv/bin/$marker" ]; then
+    step "install $what into $venv (uv pip sync $requirements)"
+    [ -x "$venv/bin/python" ] || "$python" -m venv --without-pip "$venv"
+    UV_LINK_MODE=copy .venv/bin/uv pip sync --quiet --python "$venv/bin/python" "$requirements"
+    echo "$sum" > "$stamp"
+  fi
+}
+# checkov (the second scanner): its pins (boto3, packaging, ...) conflict with ours.
+side_venv .venv-checkov requirements-checkov.txt checkov "the pinned checkov"
+# The local AWS emulator (ministack) for the lab walkthrough: it pins an older botocore. Its Python also
+# runs the Lambda handlers it hosts, so it is the Lambda runtime's Python (the one chosen above).
+side_venv .venv-emulator requirements-emulator.txt ministack "the pinned AWS emulator"
 
 step "set-up done; the main job"
 exec scripts/main-job.sh "$@"
