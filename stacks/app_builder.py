@@ -34,11 +34,13 @@ def build_app(
     stage: str | None = None,
     stages: dict[str, StageConfig] | None = None,
     target: DeployTarget | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> dict[str, VersionDemoStack]:
     """Add ``version-demo-<stage>`` for one stage, or for every stage when ``stage`` is None.
 
     ``target`` (``--context target=``, default AWS) may leave out what the local emulator cannot hold
-    (``stacks/deploy_target.py``); it refuses a stage the emulator cannot deploy.
+    (``stacks/deploy_target.py``); it refuses a stage the emulator cannot deploy and, given ``environ``
+    (the CLI's environment), an endpoint that is not the local emulator.
     """
     target = target or DeployTarget()
     stages = stages if stages is not None else load_stages()
@@ -49,7 +51,7 @@ def build_app(
         )
     selected = [stages[stage]] if stage else list(stages.values())
     for config in selected:
-        target.check(config)
+        target.check(config, environ)
     built = {}
     for config in selected:
         env = Environment(account=config.account, region=config.region) if (config.account or config.region) else None
@@ -116,7 +118,8 @@ def build_from_context(app: App) -> None:
     elif stage == CI_BOOTSTRAP:
         build_ci_bootstrap(app)
     else:
-        build_app(app, stage=stage, target=DeployTarget.from_context(app.node.try_get_context("target")))
+        target = DeployTarget.from_context(app.node.try_get_context("target"))
+        build_app(app, stage=stage, target=target, environ=os.environ)
 
 
 def synth_from_context(app: App) -> int:

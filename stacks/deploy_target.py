@@ -13,11 +13,15 @@ grow silently:
   function and role behind it (they exist only for it).
 
 A stage whose aliases roll out through CodeDeploy is refused: the emulator has no CodeDeploy, and a
-stage without its rollout would not be the stage. dev has none.
+stage without its rollout would not be the stage. dev has none. So is ``target=emulator`` when
+``AWS_ENDPOINT_URL`` does not point at this machine: a stage without what the emulator leaves out must
+never reach a real account.
 """
 
 from __future__ import annotations
 
+import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from service_model.stages import StageConfig, StageConfigError
@@ -26,6 +30,7 @@ AWS = "aws"
 EMULATOR = "emulator"
 TARGETS = (AWS, EMULATOR)
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 LEFT_OUT_ON_EMULATOR = ("AWS::EventSchemas::Schema", "Custom::AWS")
 """Resource types a stage deployed to the emulator does not have (a test pins this list)."""
 
@@ -51,8 +56,9 @@ class DeployTarget:
             )
         return cls(str(value))
 
-    def check(self, config: StageConfig) -> None:
-        """Refuse a stage this target cannot hold, naming the stage and what stands in the way."""
+    def check(self, config: StageConfig, environ: Mapping[str, str] | None = None) -> None:
+        """Refuse a stage this target cannot hold, naming the stage and what stands in the way; with
+        ``environ`` (the CLI's environment, which the app inherits), refuse an endpoint that is not local."""
         if self.name != EMULATOR:
             return
         rolled_out = [
@@ -67,3 +73,11 @@ class DeployTarget:
                 "roll out through CodeDeploy, which the emulator does not have; deploy a stage without a rollout "
                 "(dev)"
             )
+        if environ is not None:
+            endpoint = environ.get("AWS_ENDPOINT_URL", "")
+            if urllib.parse.urlsplit(endpoint).hostname not in LOOPBACK_HOSTS:
+                raise StageConfigError(
+                    f"--context target=emulator deploys to the local emulator only, but AWS_ENDPOINT_URL is "
+                    f"{endpoint or 'not set'}: a stage without what the emulator leaves out must not reach AWS. "
+                    'Point the shell at the emulator first: eval "$(.venv/bin/python scripts/emulator.py env)"'
+                )

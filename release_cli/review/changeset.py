@@ -4,16 +4,23 @@ The change set is AWS's own verdict on actions and replacement, so where it stat
 that wins. Where it is silent (moto never reports Replacement; a real change set omits it for some
 rows), the offline classifier fills in from the stack's current template and the change set's
 template. Rows only one side knows about are kept: the gate runs on the union.
+
+The change set's own status comes first (fail closed): one still being created is waited for, one
+that failed because it holds no changes is "no changes" (CloudFormation refuses an empty change set
+that way), and one that failed for any other reason, or is being deleted, is an error (exit 2), never
+a review of the zero rows it lists.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from release_cli.review.aws import aws_errors, get_template
 from release_cli.review.cascade import propagate_replacements
 from release_cli.review.diff import diff_resources
+from release_cli.review.errors import ReviewInputError
 from release_cli.review.model import Action, Allowance, PropertyChange, Replacement, Report, ResourceChange
 from release_cli.review.review import gate_changes
 from release_cli.review.schemas import default_source
@@ -23,6 +30,11 @@ ACTIONS = {"Add": Action.ADD, "Import": Action.ADD, "Remove": Action.REMOVE}
 REPLACEMENTS = {"True": Replacement.TRUE, "Conditional": Replacement.CONDITIONAL, "False": Replacement.FALSE}
 RECREATION = {"Always": Replacement.TRUE, "Conditionally": Replacement.CONDITIONAL, "Never": Replacement.FALSE}
 EMPTY_TEMPLATE: Template = {"Resources": {}}
+BEING_CREATED = ("CREATE_PENDING", "CREATE_IN_PROGRESS")
+NO_CHANGES_REASONS = ("didn't contain changes", "No updates are to be performed")
+"""How CloudFormation words a change set it refused because the template changes nothing."""
+WAIT_S = 300.0
+POLL_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,35 @@ class ChangeSetTarget:
 
     stack_name: str
     change_set_name: str
+
+
+def settled_status(*, client: Any, target: ChangeSetTarget, wait_s: float = WAIT_S, poll_s: float = POLL_S) -> str:
+    """The change set's status once CloudFormation has finished creating it (waited for up to ``wait_s``).
+
+    Returns ``CREATE_COMPLETE`` or ``NO_CHANGES``; any other outcome is a ``ReviewInputError`` naming the
+    status and CloudFormation's reason, so a failed change set is never reviewed as if it were empty.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        with aws_errors(f"describing change set {target.change_set_name}"):
+            answer = client.describe_change_set(ChangeSetName=target.change_set_name, StackName=target.stack_name)
+        status, reason = str(answer.get("Status", "")), str(answer.get("StatusReason") or "")
+        if status == "CREATE_COMPLETE":
+            return status
+        if status == "FAILED" and any(words in reason for words in NO_CHANGES_REASONS):
+            return "NO_CHANGES"
+        if status not in BEING_CREATED:
+            raise ReviewInputError(
+                f"change set {target.change_set_name} of {target.stack_name} is {status or 'of no status'}"
+                + (f" ({reason})" if reason else "")
+                + ": there is nothing to review; fix what it says and create the change set again"
+            )
+        if time.monotonic() >= deadline:
+            raise ReviewInputError(
+                f"change set {target.change_set_name} of {target.stack_name} is still {status} after {wait_s:.0f} s: "
+                "nothing was reviewed; run the review again once CloudFormation has created it"
+            )
+        time.sleep(poll_s)
 
 
 def describe_changes(*, client: Any, target: ChangeSetTarget) -> list[dict[str, Any]]:
@@ -114,7 +155,19 @@ def review_change_set(
     allowances: list[Allowance],
     fallback_new: Template | None = None,
 ) -> Report:
-    """Read the change set, classify it with both sources, and gate it."""
+    """Read the change set (once CloudFormation has settled it), classify it with both sources, and gate it."""
+    if settled_status(client=client, target=target) == "NO_CHANGES":
+        return gate_changes(
+            changes={},
+            label=label,
+            stage=stage,
+            allowances=allowances,
+            notices=[
+                f"change set {target.change_set_name} on stack {target.stack_name}: CloudFormation found no "
+                "changes (status FAILED: the template changes nothing)"
+            ],
+            template_ids=frozenset(),
+        )
     api_changes = [change_from_api(entry) for entry in describe_changes(client=client, target=target)]
     notices = [f"change set {target.change_set_name} on stack {target.stack_name}: {len(api_changes)} change(s)"]
     old = _current_template(client=client, stack_name=target.stack_name, notices=notices)

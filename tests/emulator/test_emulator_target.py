@@ -84,16 +84,39 @@ def test_an_unknown_target_names_the_valid_ones() -> None:
         DeployTarget.from_context("localstack")
 
 
-def test_the_cli_refuses_prod_on_the_emulator_before_synthesizing(tmp_path: Path) -> None:
-    """Through ``app.py``, as ``cdk deploy --context stage=prod --context target=emulator`` runs it."""
-    result = subprocess.run(
+def synth_through_app_py(tmp_path: Path, stage: str, endpoint: str | None) -> subprocess.CompletedProcess[str]:
+    """``app.py`` as ``cdk deploy --context stage=S --context target=emulator`` runs it."""
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": f'{{"stage": "{stage}", "target": "emulator"}}',
+        "CDK_OUTDIR": str(tmp_path),
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    if endpoint is not None:
+        env["AWS_ENDPOINT_URL"] = endpoint
+    return subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "app.py"],
         cwd=ROOT,
-        env={**os.environ, "CDK_CONTEXT_JSON": '{"stage": "prod", "target": "emulator"}', "CDK_OUTDIR": str(tmp_path)},
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_cli_refuses_prod_on_the_emulator_before_synthesizing(tmp_path: Path) -> None:
+    result = synth_through_app_py(tmp_path, "prod", "http://127.0.0.1:4566")
     assert result.returncode == 1, result.stderr
     assert "error: stage 'prod' cannot be deployed to the emulator" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("endpoint", [None, "", "https://lambda.us-east-1.amazonaws.com", "http://10.0.0.5:4566"])
+def test_the_emulator_target_never_synthesizes_for_an_endpoint_that_is_not_local(
+    tmp_path: Path, endpoint: str | None
+) -> None:
+    result = synth_through_app_py(tmp_path, "dev", endpoint)
+    assert result.returncode == 1, result.stderr
+    assert "deploys to the local emulator only, but AWS_ENDPOINT_URL is" in result.stderr
+    assert "must not reach AWS" in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -293,6 +293,9 @@ def test_a_nested_stacks_remove_of_a_table_is_a_removal_in_the_gate() -> None:
     removed_row = {"Action": "Remove", "LogicalResourceId": "OrdersTable", "ResourceType": "AWS::DynamoDB::Table"}
     with Stubber(client) as stub:
         stub.add_response(
+            "describe_change_set", {"Status": "CREATE_COMPLETE"}, {"ChangeSetName": "cs", "StackName": stack}
+        )
+        stub.add_response(
             "describe_change_set",
             {"Changes": [{"Type": "Resource", "ResourceChange": data_row}]},
             {"ChangeSetName": "cs", "StackName": stack, "IncludePropertyValues": True},
