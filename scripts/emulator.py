@@ -17,7 +17,8 @@ Every AWS call this script makes or starts goes to the emulator: the environment
 person's real credentials are never used. What runs is kept in a state folder (``.emulator/``, or
 ``--state-dir``/``EMULATOR_STATE_DIR``): ``state.json`` (pid, port, endpoint) and the emulator's log.
 
-Subcommands: ``start``, ``deploy``, ``up`` (start + deploy), ``env`` (the shell lines), ``down``.
+Subcommands: ``start``, ``bootstrap``, ``deploy`` (bootstraps first if needed), ``up`` (start + deploy),
+``env`` (the shell lines), ``down``.
 Exit codes: 0 done, 1 a step failed (the message names it; the log's tail follows), 2 bad input.
 """
 
@@ -212,30 +213,42 @@ def stop(folder: Path) -> bool:
     return True
 
 
-def deploy(folder: Path, *, stage: str = "dev", extra: tuple[str, ...] = ()) -> Running:
-    """Bootstrap the emulator's account once, then ``cdk deploy`` the stage to it (outputs in
-    ``<folder>/outputs-<stage>.json``). The emulator's templates go to ``<folder>/cdk.out``, never the
-    project's ``cdk.out``: the review gate must judge the stages as AWS gets them, not without what the
-    emulator leaves out."""
-    running = read_state(folder)
-    if running is None:
-        raise EmulatorError("no emulator is running: start one first (.venv/bin/python scripts/emulator.py up)")
-    env = aws_environment(running.endpoint)
+def bootstrap(folder: Path) -> Running:
+    """``cdk bootstrap`` the emulator's account and Region once (recorded in the state; a no-op after)."""
+    running = _require_running(folder)
     if not running.bootstrapped:
+        env = aws_environment(running.endpoint)
         _run_cdk(["bootstrap", f"aws://{ACCOUNT}/{REGION}", "--output", str(folder / "cdk.out")], env, "cdk bootstrap")
         running = Running(pid=running.pid, port=running.port, log=running.log, bootstrapped=True)
         write_state(folder, running)
+    return running
+
+
+def deploy(folder: Path, *, stage: str = "dev", extra: tuple[str, ...] = ()) -> Running:
+    """Bootstrap once, then ``cdk deploy`` the stage to the emulator (outputs in
+    ``<folder>/outputs-<stage>.json``). The emulator's templates go to ``<folder>/cdk.out``, never the
+    project's ``cdk.out``: the review gate must judge the stages as AWS gets them, not without what the
+    emulator leaves out."""
+    running = bootstrap(folder)
     command = [
         "deploy", "--context", f"stage={stage}", "--context", "target=emulator", "--require-approval", "never",
         "--outputs-file", str(folder / f"outputs-{stage}.json"), "--output", str(folder / "cdk.out"), *extra,
     ]  # fmt: skip
-    _run_cdk(command, env, f"cdk deploy of stage {stage}")
+    _run_cdk(command, aws_environment(running.endpoint), f"cdk deploy of stage {stage}")
+    return running
+
+
+def _require_running(folder: Path) -> Running:
+    running = read_state(folder)
+    if running is None:
+        raise EmulatorError("no emulator is running: start one first (.venv/bin/python scripts/emulator.py up)")
     return running
 
 
 def _run_cdk(args: list[str], env: dict[str, str], what: str) -> None:
-    """The project's pinned CDK CLI; its output goes to stderr (stdout is for the shell lines)."""
-    result = subprocess.run([str(CDK), *args], env=env, cwd=Path.cwd(), stdout=sys.stderr, stderr=sys.stderr)
+    """The project's pinned CDK CLI in this script's project (the app it deploys is that project's); its
+    output goes to stderr (stdout is for the shell lines)."""
+    result = subprocess.run([str(CDK), *args], env=env, cwd=ROOT, stdout=sys.stderr, stderr=sys.stderr)
     if result.returncode != 0:
         raise EmulatorError(f"{what} failed (exit {result.returncode}); its output is above")
 
@@ -279,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Run the local AWS emulator and deploy a stage to it with the real CDK CLI (no account needed).",
         epilog='A shell pointed at it: eval "$(.venv/bin/python scripts/emulator.py up)"',
     )
-    parser.add_argument("command", choices=("start", "deploy", "up", "env", "down"))
+    parser.add_argument("command", choices=("start", "bootstrap", "deploy", "up", "env", "down"))
     parser.add_argument(
         "--stage", default="dev", help="stage to deploy (default dev; a stage with a rollout is refused)"
     )
@@ -305,12 +318,12 @@ def _run(command: str, folder: Path, *, stage: str, port: int | None) -> int:
         print("emulator stopped" if stop(folder) else "no emulator was running", file=sys.stderr)
         return 0
     if command == "env":
-        running = read_state(folder)
-        if running is None:
-            raise EmulatorError("no emulator is running: start one first (.venv/bin/python scripts/emulator.py up)")
-        print(shell_lines(running), end="")
+        print(shell_lines(_require_running(folder)), end="")
         return 0
     began = time.monotonic()
+    if command == "bootstrap":
+        print(shell_lines(bootstrap(folder)), end="")
+        return 0
     if command == "deploy":
         running = deploy(folder, stage=stage)
     else:

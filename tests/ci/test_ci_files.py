@@ -79,7 +79,7 @@ def test_buildspec_junit_files_land_in_the_report_directory():
     spec = buildspec()
     (group,) = spec["reports"].values()
     outputs = re.findall(r"--junit-xml[= ]\"?\$REPORTS/([\w.-]+)", "\n".join(buildspec_commands(spec)))
-    assert outputs == ["unit.xml", "integration.xml", "smoke.xml"]
+    assert outputs == ["unit.xml", "lab.xml", "integration.xml", "smoke.xml"]
     assert spec["env"]["variables"]["REPORTS"] == group["base-directory"]
 
 

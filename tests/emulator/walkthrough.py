@@ -126,7 +126,7 @@ class Shell:
         self._process.stdin.flush()
         text = self._read_until(marker.encode(), timeout_s, command)
         before, _, after = text.partition(marker)
-        return int(after.strip()), before.removesuffix("\n")
+        return int(after.strip()), before.removesuffix("\n").removesuffix("\n")
 
     def _read_until(self, marker: bytes, timeout_s: float, command: str) -> str:
         assert self._process.stdout is not None
