@@ -12,8 +12,8 @@ from aws_cdk import App, Environment, Stack, Validations
 from service_model.stages import StageConfig, StageConfigError, load_stages
 from service_model.test_events import TestEventError
 from stacks.checkov_checks import acknowledge_checkov_findings
-from stacks.deploy_target import DeployTarget
 from stacks.ci_settings import CI_BOOTSTRAP, PIPELINE, BootstrapSettings, CiContextError, PipelineSettings
+from stacks.deploy_target import DeployTarget
 from stacks.nag_checks import acknowledge_findings, nag_plugins
 from stacks.version_demo_stack import VersionDemoStack
 

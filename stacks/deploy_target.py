@@ -56,7 +56,10 @@ class DeployTarget:
         if self.name != EMULATOR:
             return
         rolled_out = [
-            f"{function.key}:{alias.name}" for function in config.functions for alias in function.aliases if alias.rollout
+            f"{function.key}:{alias.name}"
+            for function in config.functions
+            for alias in function.aliases
+            if alias.rollout
         ]
         if rolled_out:
             raise StageConfigError(
