@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     if config is not None and not args.function and len(config.functions) > 1:
         targets = targets_for_stage(ctx, config.name, audit_table=args.audit_table, config=config)
-        shared = account_reads(ctx)  # one GetAccountSettings and one deployment listing for every function
+        shared = account_reads(ctx, targets)  # one GetAccountSettings and one deployment listing for every function
         statuses = [collect_status(ctx, t, config.function(str(t.function_key)), shared=shared) for t in targets]
     else:
         target = resolve_target(
