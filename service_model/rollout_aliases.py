@@ -26,4 +26,4 @@ def parse_rollout_aliases(value: str) -> frozenset[str] | None:
     if text == NONE:
         return frozenset()
     names = [part.strip() for part in text.split(",")]
-    return None if not text or any(not name for name in names) else frozenset(names)
+    return None if any(not name for name in names) else frozenset(names)
