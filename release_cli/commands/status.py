@@ -7,7 +7,8 @@
 
 Shows published versions (number, description, code SHA-256, size, date), each alias with its
 version and weighted route, the versions no alias uses, code storage against the account's quota
-(GetAccountSettings), any CodeDeploy deployment in progress for the function, and drift: each
+(GetAccountSettings), any CodeDeploy deployment in progress for the function (not asked when the
+stack's RolloutAliases outputs say no alias of the functions shown has a rollout), and drift: each
 alias whose live state differs from what the stage declares, with the exact stages.toml lines that
 make the next ``cdk deploy`` agree (``--pin`` writes them, validated, or writes nothing).
 
