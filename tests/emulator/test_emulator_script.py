@@ -1,0 +1,112 @@
+"""``scripts/emulator.py`` as a person meets it: start, the shell lines, a second start, down, and the errors.
+
+No deploy here (the session's ``emulated_dev`` does one); each test starts its own emulator in its own
+state folder and leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.emulator.conftest import NOT_INSTALLED
+from tests.emulator.emulator_script import emulator
+
+SCRIPT = ROOT / "scripts" / "emulator.py"
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args, "--state-dir", str(folder)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def installed() -> None:
+    if not emulator.EMULATOR.is_file():
+        pytest.skip(NOT_INSTALLED)
+
+
+def exports(lines: str) -> dict[str, str]:
+    return dict(line.removeprefix("export ").split("=", 1) for line in lines.splitlines() if line.startswith("export "))
+
+
+@pytest.mark.usefixtures("installed")
+def test_start_answers_on_loopback_and_prints_only_emulator_settings(tmp_path: Path) -> None:
+    started = run(tmp_path, "start")
+    try:
+        assert started.returncode == 0, started.stderr
+        values = exports(started.stdout)
+        endpoint = values["AWS_ENDPOINT_URL"]
+        assert endpoint.startswith("http://127.0.0.1:")
+        assert values["AWS_ACCESS_KEY_ID"] == "test" and values["AWS_REGION"] == "us-east-1"
+        assert started.stdout.splitlines()[0].startswith("unset AWS_PROFILE AWS_SESSION_TOKEN")
+        with urllib.request.urlopen(endpoint + emulator.HEALTH_PATH, timeout=5) as answer:
+            assert answer.status == 200
+        assert run(tmp_path, "env").stdout == started.stdout  # the same lines for a second shell
+        again = run(tmp_path, "start")
+        assert again.returncode == 1
+        assert f"an emulator is already running on {endpoint}" in again.stderr
+    finally:
+        stopped = run(tmp_path, "down")
+    assert stopped.returncode == 0 and "emulator stopped" in stopped.stderr
+    assert emulator.read_state(tmp_path) is None
+
+
+@pytest.mark.usefixtures("installed")
+def test_down_stops_the_whole_process_group(tmp_path: Path) -> None:
+    running = emulator.start(tmp_path)
+    assert emulator.stop(tmp_path) is True
+    with pytest.raises(ProcessLookupError):
+        os.killpg(running.pid, 0)
+    assert not (tmp_path / "state.json").exists()
+    assert emulator.stop(tmp_path) is False
+
+
+def test_env_and_deploy_without_a_running_emulator_say_how_to_start_one(tmp_path: Path) -> None:
+    for command in ("env", "deploy"):
+        result = run(tmp_path, command)
+        assert result.returncode == 1
+        assert "error: no emulator is running: start one first" in result.stderr
+        assert result.stdout == ""  # nothing for `eval` to run
+
+
+def test_down_without_an_emulator_is_not_an_error(tmp_path: Path) -> None:
+    result = run(tmp_path, "down")
+    assert (result.returncode, result.stderr.strip()) == (0, "no emulator was running")
+
+
+def test_a_missing_emulator_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(emulator, "EMULATOR", emulator.VENV / "bin" / "not-there")
+    with pytest.raises(emulator.EmulatorError, match=r"the emulator is not installed .* run `bash scripts/setup.sh`"):
+        emulator.start(tmp_path)
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_an_emulator_that_dies_while_starting_is_an_error_with_its_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "fake-emulator"
+    fake.write_text("#!/bin/sh\necho 'cannot bind the port' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(emulator, "EMULATOR", fake)
+    with pytest.raises(emulator.EmulatorError) as failed:
+        emulator.start(tmp_path / "state")
+    assert "exited with 3 while starting" in str(failed.value)
+    assert "cannot bind the port" in str(failed.value)
+    assert emulator.read_state(tmp_path / "state") is None
+
+
+def test_the_environment_drops_every_way_to_a_real_account() -> None:
+    real = {"AWS_PROFILE": "prod-admin", "AWS_SESSION_TOKEN": "t", "AWS_ACCESS_KEY_ID": "AKIAREAL", "PATH": "/bin"}
+    env = emulator.aws_environment("http://127.0.0.1:4566", real)
+    assert "AWS_PROFILE" not in env and "AWS_SESSION_TOKEN" not in env
+    assert env["AWS_ACCESS_KEY_ID"] == "test" and env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
+    assert env["AWS_CONFIG_FILE"] == os.devnull and env["PATH"] == "/bin"
