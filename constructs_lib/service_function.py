@@ -41,6 +41,8 @@ from constructs_lib.versioned_function import VersionedFunction
 from service_model.alias_spec import AliasSpec
 from service_model.api_auth import ApiAuth
 from service_model.functions import FunctionConfig
+from service_model.rollout_aliases import OUTPUT as ROLLOUT_ALIASES_OUTPUT
+from service_model.rollout_aliases import rollout_aliases_value
 from service_model.test_events import TestEvent, console_schema_content, events_for_hook
 from service_model.triggers import HttpTrigger, ScheduleTrigger, TableStreamTrigger
 
@@ -265,5 +267,11 @@ class ServiceFunction(Construct):
                 value=alias.alias.function_arn,
                 description=f"ARN of alias {name}",
             )
+        CfnOutput(
+            scope,
+            f"{prefix}{ROLLOUT_ALIASES_OUTPUT}",
+            value=rollout_aliases_value(self.config),
+            description="Aliases CodeDeploy shifts (those with a rollout), comma-separated, or none",
+        )
         if self.stream is not None:
             CfnOutput(scope, f"{prefix}OnFailureQueueUrl", value=self.stream.failure_queue.queue_url)

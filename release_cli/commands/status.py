@@ -7,7 +7,8 @@
 
 Shows published versions (number, description, code SHA-256, size, date), each alias with its
 version and weighted route, the versions no alias uses, code storage against the account's quota
-(GetAccountSettings), any CodeDeploy deployment in progress for the function, and drift: each
+(GetAccountSettings), any CodeDeploy deployment in progress for the function (not asked when the
+stack's RolloutAliases outputs say no alias of the functions shown has a rollout), and drift: each
 alias whose live state differs from what the stage declares, with the exact stages.toml lines that
 make the next ``cdk deploy`` agree (``--pin`` writes them, validated, or writes nothing).
 
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     if config is not None and not args.function and len(config.functions) > 1:
         targets = targets_for_stage(ctx, config.name, audit_table=args.audit_table, config=config)
-        shared = account_reads(ctx)  # one GetAccountSettings and one deployment listing for every function
+        shared = account_reads(ctx, targets)  # one GetAccountSettings and one deployment listing for every function
         statuses = [collect_status(ctx, t, config.function(str(t.function_key)), shared=shared) for t in targets]
     else:
         target = resolve_target(

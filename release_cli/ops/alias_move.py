@@ -2,7 +2,8 @@
 
 1. the rules (``route_rules``) against the live versions, production never on ``$LATEST``: a refused move makes no
    call that changes anything;
-2. no CodeDeploy deployment shifting the alias (``--stop-deployment`` stops it with rollback first);
+2. no CodeDeploy deployment shifting the alias (``--stop-deployment`` stops it with rollback first); not
+   asked when the stack's ``RolloutAliases`` output says the alias has no rollout;
 3. the record can be written as designed (``audit_log.check_table``: the table's keys are PK and SK,
    both strings, and a PutItem that writes nothing proves the permission) and STS names the caller;
 4. ``--dry-run`` prints the exact calls and stops; production asks for confirmation (``confirm``);
@@ -98,7 +99,7 @@ def move_alias(
     result = MoveResult(alias=alias, action=action, before=before, route=route, changed=False, dry_run=options.dry_run)
     if route.version == before.version and route.weights == before.weights:
         return result
-    live = deployments.live_deployments(ctx, function=function, alias=alias, stack=target.stack_name)
+    live = shifting(ctx, target, alias)
     if live and not options.stop_deployment:
         ids = ", ".join(f"{d.deployment_id} ({d.status})" for d in live)
         raise RefusedError(
@@ -172,6 +173,14 @@ def move_alias(
             file=sys.stderr,
         )
     return result
+
+
+def shifting(ctx: AwsContext, target: Target, alias: str) -> list[deployments.Deployment]:
+    """Step 2's live deployments of ``alias``; CodeDeploy is not asked when the stack says no rollout shifts
+    it (``Target.may_be_shifted``), so a stage deployed where CodeDeploy does not exist can still be moved."""
+    if not target.may_be_shifted(alias):
+        return []
+    return deployments.live_deployments(ctx, function=target.function, alias=alias, stack=target.stack_name)
 
 
 def _update_alias(ctx: AwsContext, update: dict[str, Any]) -> AliasState:

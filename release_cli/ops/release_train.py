@@ -33,8 +33,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from release_cli.ops import audit_log, deployments
-from release_cli.ops.alias_move import MoveOptions, MoveResult, move_alias
+from release_cli.ops import audit_log
+from release_cli.ops.alias_move import MoveOptions, MoveResult, move_alias, shifting
 from release_cli.ops.clients import AwsContext
 from release_cli.ops.confirm import confirm
 from release_cli.ops.errors import AuditWriteError, OpsError, RefusedError
@@ -100,9 +100,7 @@ def check_legs(ctx: AwsContext, legs: list[Leg]) -> None:
     for leg in legs:
         check_route(leg.before.name, leg.route, leg.versions, production=leg.target.production)
         check_recordable(leg.before)
-        live = deployments.live_deployments(
-            ctx, function=leg.target.function, alias=leg.before.name, stack=leg.target.stack_name
-        )
+        live = shifting(ctx, leg.target, leg.before.name)
         if live:
             raise RefusedError(
                 f"{leg.key}: alias {leg.before.name} is being shifted by CodeDeploy deployment "

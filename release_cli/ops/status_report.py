@@ -1,7 +1,8 @@
 """Everything ``release status`` shows, gathered in a fixed number of list calls (pages, not versions).
 
 Calls: DescribeStacks (with --stage), ListVersionsByFunction and ListAliases (paginated),
-GetAccountSettings, ListDeployments (+ BatchGetDeployments per 25 live deployments).
+GetAccountSettings, ListDeployments (+ BatchGetDeployments per 25 live deployments; neither when the
+stack's ``RolloutAliases`` outputs say no alias of the functions shown has a rollout).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def collect_status(
     ``shared``: the account's code storage and live deployments, read once for several functions."""
     versions = list_versions(ctx, target.function)
     aliases = list_aliases(ctx, target.function)
-    storage, every = shared if shared is not None else account_reads(ctx)
+    storage, every = shared if shared is not None else account_reads(ctx, [target])
     live = deployments.concerning(every, function=target.function, stack=target.stack_name)
     status = Status(target, versions, aliases, storage, live)
     if config is not None:
@@ -106,6 +107,12 @@ def collect_status(
     return status
 
 
-def account_reads(ctx: AwsContext) -> tuple[CodeStorage, list[deployments.Deployment]]:
-    """What does not depend on the function: code storage and every live deployment."""
-    return code_storage(ctx), deployments.all_live_deployments(ctx)
+def account_reads(ctx: AwsContext, targets: list[Target]) -> tuple[CodeStorage, list[deployments.Deployment]]:
+    """What does not depend on the function: code storage and every live deployment. CodeDeploy is asked
+    only when a deployment may be shifting an alias of one of ``targets`` (``Target.may_be_shifted``):
+    a stage whose stack says none of its aliases has a rollout has nothing for it to show, and an
+    endpoint without CodeDeploy (a local emulator) would only answer an error."""
+    storage = code_storage(ctx)
+    if not any(target.may_be_shifted(None) for target in targets):
+        return storage, []
+    return storage, deployments.all_live_deployments(ctx)

@@ -1,7 +1,7 @@
 """Which function and audit table a command acts on: from the stage's deployed stack, or named.
 
 ``--stage S`` reads the stack ``version-demo-<S>``'s outputs (``FunctionName``, ``AuditTableName``,
-``NewVersion``, each function's prefixed with its construct id); when the stack does not exist (not
+``NewVersion``, ``RolloutAliases``, each function's prefixed with its construct id); when the stack does not exist (not
 deployed, or an endpoint without CloudFormation) it falls back to the names ``stages.toml`` gives
 the stage, and says so. With ``--stage``, ``--function`` takes a function's ``stages.toml`` key
 (``order-api``; it may be left out when the service has one function) or any function's name or
@@ -22,6 +22,7 @@ from release_cli.ops.errors import OpsError
 from release_cli.ops.production import UNDECIDED, Production
 from service_model import naming
 from service_model.functions import FunctionConfig
+from service_model.rollout_aliases import NONE, OUTPUT, parse_rollout_aliases
 from service_model.stages import StageConfig, load_stage
 
 
@@ -46,6 +47,22 @@ class Target:
     def stack_version(self) -> str | None:
         """The version the deployed stack published last (its ``NewVersion`` output), if known."""
         return self.outputs.get("NewVersion")
+
+    def may_be_shifted(self, alias: str | None) -> bool:
+        """Whether a CodeDeploy deployment of the stage's stack may be shifting ``alias`` (None: any alias of
+        the function), so a move must ask CodeDeploy first. False only when the deployed stack's own
+        ``RolloutAliases`` output for this function says the alias has no rollout: the stack then made no
+        deployment group for it, so no deployment of this stack can shift it, and an endpoint without
+        CodeDeploy (a local emulator) is never asked. A deployment group made by hand outside the stack is
+        outside what this tool models. Everything else counts as maybe (fail closed): no stack found, a
+        stack deployed before the output existed, a value this tool does not write, a function named by
+        ``--function`` rather than the stage's, and an alias called ``none`` (it reads as the empty list)."""
+        if not self.stack_found or self.function_given or alias == NONE:
+            return True
+        listed = parse_rollout_aliases(self.outputs[OUTPUT]) if OUTPUT in self.outputs else None
+        if listed is None:
+            return True
+        return bool(listed) if alias is None else alias in listed
 
     def require_audit_table(self) -> str:
         if not self.audit_table:
@@ -104,10 +121,14 @@ def _for_function(
     name = outputs.get(f"{prefix}FunctionName") or function.name
     own = {key[len(prefix) :]: value for key, value in outputs.items() if prefix and key.startswith(prefix)}
     shared = {key: value for key, value in outputs.items() if key.endswith("TableName")}
-    return _target(
-        stage, stack, {**outputs, **own, **shared} if prefix else outputs, found,
-        function=name, key=function.key, audit_table=audit_table,
-    )  # fmt: skip
+    merged = {**_not_inherited(outputs), **own, **shared} if prefix else outputs
+    return _target(stage, stack, merged, found, function=name, key=function.key, audit_table=audit_table)
+
+
+def _not_inherited(outputs: dict[str, str]) -> dict[str, str]:
+    """The stack's outputs without the Order API's (unprefixed) ``RolloutAliases``: which aliases CodeDeploy
+    shifts is a function's own answer, so a prefixed function without its own output counts as unknown."""
+    return {key: value for key, value in outputs.items() if key != OUTPUT}
 
 
 def _target(

@@ -139,3 +139,14 @@ def test_each_function_has_its_own_outputs(synthesized: Any, stage: str) -> None
     outputs = synthesized.templates[stage].to_json()["Outputs"]
     assert {"FunctionName", "NewVersion", "OrderWorkerFunctionName", "OrderWorkerNewVersion"} <= set(outputs)
     assert f"OrderWorkerAliasArn{stage.capitalize()}" in outputs and "OrderWorkerOnFailureQueueUrl" in outputs
+
+
+@pytest.mark.parametrize(("stage", "rolled_out"), [("dev", "none"), ("staging", "staging"), ("prod", "prod")])
+def test_each_function_says_which_of_its_aliases_codedeploy_shifts(
+    synthesized: Any, stage: str, rolled_out: str
+) -> None:
+    """The release CLI skips CodeDeploy for an alias these outputs leave out (dev: none, where an emulator
+    without CodeDeploy runs the stage), so each function's value must be its own and exact."""
+    outputs = synthesized.templates[stage].to_json()["Outputs"]
+    assert outputs["RolloutAliases"]["Value"] == rolled_out
+    assert outputs["OrderWorkerRolloutAliases"]["Value"] == rolled_out

@@ -138,8 +138,9 @@ def lab(aws_env: str) -> Lab:
 
 @pytest.fixture
 def stage_stack(aws_env: str) -> Any:
-    """Deploys a stand-in ``version-demo-<stage>`` stack whose outputs name a lab's function and table
-    (moto skips Lambda aliases in templates, so only the outputs the CLI reads are real); deleted after."""
+    """Deploys a stand-in ``version-demo-<stage>`` stack whose outputs name a lab's function and table, plus
+    any ``more`` outputs given by key (moto skips Lambda aliases in templates, so only the outputs the CLI
+    reads are real); deleted after."""
     import boto3
 
     from service_model import naming
@@ -147,9 +148,9 @@ def stage_stack(aws_env: str) -> Any:
     cloudformation = boto3.client("cloudformation", region_name=REGION)
     created: list[str] = []
 
-    def deploy(stage: str, lab: Lab, new_version: str) -> str:
+    def deploy(stage: str, lab: Lab, new_version: str, **more: str) -> str:
         name = naming.stack_name(stage)
-        outputs = {"FunctionName": lab.function, "AuditTableName": lab.table, "NewVersion": new_version}
+        outputs = {"FunctionName": lab.function, "AuditTableName": lab.table, "NewVersion": new_version, **more}
         template = {
             "Resources": {"Marker": {"Type": "AWS::SNS::Topic"}},
             "Outputs": {key: {"Value": value} for key, value in outputs.items()},
@@ -193,14 +194,16 @@ def one_function_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 
 @contextlib.contextmanager
-def two_function_stack(stage: str, api: Lab, worker: Lab, *, api_new: str, worker_new: str) -> Iterator[None]:
+def two_function_stack(
+    stage: str, api: Lab, worker: Lab, *, api_new: str, worker_new: str, more: dict[str, str] | None = None
+) -> Iterator[None]:
     """A stand-in ``version-demo-<stage>`` stack whose outputs name the Order API and the worker as the
-    real stack's do (the worker's prefixed ``OrderWorker``); deleted on exit."""
+    real stack's do (the worker's prefixed ``OrderWorker``), plus ``more`` by key; deleted on exit."""
     import boto3
 
     outputs = {
         "FunctionName": api.function, "NewVersion": api_new, "AuditTableName": api.table,
-        "OrderWorkerFunctionName": worker.function, "OrderWorkerNewVersion": worker_new,
+        "OrderWorkerFunctionName": worker.function, "OrderWorkerNewVersion": worker_new, **(more or {}),
     }  # fmt: skip
     cloudformation = boto3.client("cloudformation", region_name=REGION)
     template = {
@@ -216,14 +219,15 @@ def two_function_stack(stage: str, api: Lab, worker: Lab, *, api_new: str, worke
 
 
 @contextlib.contextmanager
-def prod_pair() -> Iterator[tuple[Lab, Lab]]:
+def prod_pair(more: dict[str, str] | None = None) -> Iterator[tuple[Lab, Lab]]:
     """prod's Order API and worker for the release-train tests: versions 1 and 2 on each, prod -> 1,
-    staging -> 2, one audit table, behind a stand-in ``version-demo-prod`` stack naming both."""
+    staging -> 2, one audit table, behind a stand-in ``version-demo-prod`` stack naming both (and
+    ``more`` outputs by key)."""
     api, worker = new_lab("api"), new_lab("worker")
     for lab in (api, worker):
         lab.publish("v1")
         lab.publish("v2")
         lab.alias("prod", "1")
         lab.alias("staging", "2")
-    with two_function_stack("prod", api, worker, api_new="2", worker_new="2"):
+    with two_function_stack("prod", api, worker, api_new="2", worker_new="2", more=more):
         yield api, worker
