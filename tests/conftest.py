@@ -15,6 +15,7 @@ import pytest
 
 from release_cli.review.values import ASSET_HASH
 from release_cli.toolchain import supported_node
+from tests.xdist_groups import pytest_collection_modifyitems  # noqa: F401  (a hook: pytest finds it here)
 
 ROOT = Path(__file__).resolve().parent.parent
 
