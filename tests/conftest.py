@@ -15,6 +15,7 @@ import pytest
 
 from release_cli.review.values import ASSET_HASH
 from release_cli.toolchain import supported_node
+from tests.xdist_groups import pytest_collection_modifyitems  # noqa: F401  (a hook: pytest finds it here)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,11 +102,26 @@ def moto_endpoint() -> Iterator[str]:
     test that makes real boto3 calls (FACTS: name it ``localhost`` in URLs, not 127.0.0.1)."""
     from moto.server import ThreadedMotoServer
 
+    _quiet_moto_docker_probe()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     _, port = server.get_host_and_port()
     yield f"http://localhost:{port}"
     server.stop()
+
+
+def _quiet_moto_docker_probe() -> None:
+    """moto's first Lambda Invoke in a process inside a container asks Docker for its host
+    (``moto.settings.moto_server_host``, cached) and, with no Docker, prints a warning to stdout: into
+    whichever test's output invoked first, which breaks a test that parses its ``--json`` (which test
+    that is depends on how xdist spreads the tests). Asked once here, with the print swallowed."""
+    import contextlib
+    import io
+
+    from moto import settings
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        settings.moto_server_host()
 
 
 @dataclass(frozen=True)

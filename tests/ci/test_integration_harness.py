@@ -63,6 +63,17 @@ def test_the_offline_suite_hides_credentials_and_says_how_to_run():
     assert str(caught.value) == HIDDEN_CREDENTIALS
 
 
+def test_keys_in_the_environment_count_though_the_profile_files_are_hidden():
+    """The emulator's environment hides the profile files too, but gives its keys explicitly."""
+    from tests.integration.deployment import hides_credentials
+
+    hidden = {**ENVIRON, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    assert hides_credentials(hidden)
+    assert hides_credentials({**hidden, "AWS_ACCESS_KEY_ID": "test"})  # half a key pair is no credentials
+    assert not hides_credentials({**hidden, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
+    assert not hides_credentials({**ENVIRON, "AWS_CONFIG_FILE": os.devnull})
+
+
 def test_no_credentials_is_a_skip():
     import boto3
     import botocore.session
@@ -159,6 +170,7 @@ class _Api(BaseHTTPRequestHandler):
                 "body": body,
                 "authorization": self.headers.get("authorization"),
                 "token": self.headers.get("x-amz-security-token"),
+                "host": self.headers.get("host"),
             }
         ).encode()
         self.send_response(status)
@@ -210,3 +222,38 @@ def test_a_signed_call_sends_the_signature_over_exactly_what_it_sends(local_api)
     assert echoed["body"] == '{"customerId": "C"}'
     unsigned = json.loads(call(local_api, HttpRequest("GET", "/orders/X"))["body"])
     assert unsigned["authorization"] is None
+
+
+def test_a_localhost_api_is_called_on_loopback_with_its_own_host_and_signed_for_it(local_api):
+    """RFC 6761: names under .localhost are loopback (the emulator's API URLs); Python's resolver does not
+    know them, so the call goes to 127.0.0.1 with the original Host, signed over the original URL."""
+    from botocore.credentials import Credentials
+
+    from tests.integration.deployment import sigv4_signer
+
+    port = local_api.rsplit(":", 1)[1]
+    api_url = f"http://abc123.execute-api.localhost:{port}"
+    seen: list[str] = []
+    sign = sigv4_signer(Credentials("AKIDEXAMPLE", "secret"), "us-east-1")
+
+    def recording(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> dict[str, str]:
+        seen.append(url)
+        return sign(method, url, body, headers)
+
+    echoed = json.loads(call(api_url, HttpRequest("GET", "/orders/X?a=1"), signer=recording)["body"])
+    assert echoed["host"] == f"abc123.execute-api.localhost:{port}"
+    assert (echoed["path"], echoed["method"]) == ("/orders/X?a=1", "GET")
+    assert seen == [f"{api_url}/orders/X?a=1"]
+    assert "SignedHeaders=content-type;host;x-amz-date" in echoed["authorization"]
+
+
+def test_only_localhost_names_go_to_loopback():
+    from tests.integration.loopback import loopback_target
+
+    assert loopback_target("https://abc.execute-api.eu-west-1.amazonaws.com/orders") == (
+        "https://abc.execute-api.eu-west-1.amazonaws.com/orders",
+        None,
+    )
+    assert loopback_target("http://localhostx.example:9/o") == ("http://localhostx.example:9/o", None)
+    assert loopback_target("http://A.LOCALHOST./o") == ("http://127.0.0.1/o", "A.LOCALHOST.")
+    assert loopback_target("http://a.localhost:4566/o?x=1") == ("http://127.0.0.1:4566/o?x=1", "a.localhost:4566")

@@ -23,6 +23,7 @@ from typing import Any
 from release_cli.sigv4 import signed_headers
 from service_model.stages import STAGE_NAMES, load_stage
 from service_model.test_events import TestEvent
+from tests.integration.loopback import loopback_target
 
 STAGE_VARIABLE = "INTEGRATION_STAGE"
 RUN_COMMAND = f"{STAGE_VARIABLE}=dev python -m pytest --confcutdir=tests/integration tests/integration"
@@ -34,6 +35,9 @@ HIDDEN_CREDENTIALS = (
     "no AWS credentials: the offline suite's tests/conftest.py removes them; run the integration tests "
     f"on their own: {RUN_COMMAND}"
 )
+CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+"""Credentials given in the environment: they count even when the profile files are hidden (the local
+emulator's environment, ``scripts/emulator.py``, sets them and hides the files so no real profile is used)."""
 NO_CREDENTIALS = "no AWS credentials for {stack} (configure a profile, role or AWS_* variables)"
 NOT_DEPLOYED = "no deployed stage: stack {stack} does not exist in {region} (deploy it first)"
 TOKEN_VARIABLE = "INTEGRATION_TOKEN"
@@ -88,7 +92,7 @@ def chosen_stage(environ: Mapping[str, str]) -> str:
 def find_deployment(environ: Mapping[str, str], *, session: Any = None) -> Deployment:
     """The named stage's stack and outputs; ``NotTestable`` with the reason when there is none to test."""
     stage = chosen_stage(environ)
-    if environ.get("AWS_SHARED_CREDENTIALS_FILE") == os.devnull and environ.get("AWS_CONFIG_FILE") == os.devnull:
+    if hides_credentials(environ):
         raise NotTestable(HIDDEN_CREDENTIALS)
     config = load_stage(stage)
     if session is None:
@@ -126,6 +130,13 @@ def find_deployment(environ: Mapping[str, str], *, session: Any = None) -> Deplo
         signer=signer,
         refused=REFUSED_WITHOUT_CREDENTIALS.get(auth.type),
     )
+
+
+def hides_credentials(environ: Mapping[str, str]) -> bool:
+    """The offline suite's set-up (tests/conftest.py): both profile files hidden and no key in the
+    environment. Hidden files with the keys set explicitly (the emulator's environment) are credentials."""
+    hidden = environ.get("AWS_SHARED_CREDENTIALS_FILE") == os.devnull and environ.get("AWS_CONFIG_FILE") == os.devnull
+    return hidden and not all(environ.get(name) for name in CREDENTIAL_VARIABLES)
 
 
 def bearer_signer(token: str) -> Signer:
@@ -178,13 +189,17 @@ def http_request_for(event: TestEvent) -> HttpRequest | None:
 
 def call(api_url: str, request: HttpRequest, *, signer: Signer | None = None) -> dict[str, Any]:
     """One HTTP call, answered as a Lambda proxy response (``statusCode``, ``body``) the matchers read;
-    signed by ``signer`` when given (exactly what is sent: method, URL, body)."""
+    signed by ``signer`` when given (exactly what is sent: method, URL, body). A ``.localhost`` API (the
+    local emulator's) is reached on the loopback address with its own ``Host`` (``loopback.py``)."""
     data = request.body.encode("utf-8") if request.body is not None else None
     url = api_url + request.path
     headers = {"content-type": "application/json"}
     if signer is not None:
         headers = signer(request.method, url, data, headers)
-    sent = urllib.request.Request(url, data=data, method=request.method, headers=headers)
+    connect_to, host = loopback_target(url)
+    if host is not None:
+        headers = {**headers, "Host": host}
+    sent = urllib.request.Request(connect_to, data=data, method=request.method, headers=headers)
     try:
         with urllib.request.urlopen(sent, timeout=TIMEOUT_SECONDS) as response:
             return {"statusCode": response.status, "body": response.read().decode("utf-8")}

@@ -14,6 +14,8 @@ import pytest
 from service_model.test_events import TestEvent, load_events
 from tests.integration.deployment import Deployment, HttpRequest, call, http_request_for
 
+NEW_ORDER_STATUSES = ("PENDING", "CONFIRMED")
+"""A created order's status read back at once: the worker (lambda_src/order_worker) moves it on by itself."""
 HTTP_EVENTS = [event for event in load_events() if http_request_for(event) is not None]
 
 
@@ -31,7 +33,10 @@ def test_create_then_read_back(deployment: Deployment) -> None:
     read = deployment.call(HttpRequest("GET", f"/orders/{order_id}"))
     assert read["statusCode"] == 200, read
     body = _json(read)
-    assert (body["orderId"], body["customerId"], body["status"]) == (order_id, customer, "PENDING")
+    assert (body["orderId"], body["customerId"]) == (order_id, customer)
+    # The stage's order worker confirms a new order from the table's stream, asynchronously: the read
+    # may come before it (PENDING) or after it (CONFIRMED); the local emulator's stream poller is often first.
+    assert body["status"] in NEW_ORDER_STATUSES, body
 
 
 def test_create_without_customer_is_a_400_naming_the_field(deployment: Deployment) -> None:
