@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,8 +27,10 @@ TARGET_S = 90.0
 
 def timed(project: Path, *command: str) -> float:
     began = time.monotonic()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "scripts/emulator.py", *command], cwd=project,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "scripts/emulator.py", *command], cwd=project,
+                            capture_output=True, text=True)  # fmt: skip
+    if result.returncode != 0:
+        sys.exit(f"scripts/emulator.py {' '.join(command)} failed (exit {result.returncode}):\n{result.stderr}")
     return time.monotonic() - began
 
 
@@ -37,7 +40,7 @@ def steps_seconds(project: Path) -> dict[str, float]:
         seconds["cdk bootstrap"] = timed(project, "bootstrap")
         seconds["first deploy (dev)"] = timed(project, "deploy")
         version = project / "lambda_src" / "order_api" / "version.py"
-        version.write_text(version.read_text().replace('VERSION = "', 'VERSION = "9.', 1))
+        version.write_text(re.sub(r'^VERSION = ".*"$', 'VERSION = "9.9.9"', version.read_text(), flags=re.M))
         seconds["update deploy (version 2)"] = timed(project, "deploy")
     finally:
         timed(project, "down")
