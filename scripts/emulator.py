@@ -19,7 +19,8 @@ person's real credentials are never used. What runs is kept in a state folder (`
 
 Subcommands: ``start``, ``bootstrap``, ``deploy`` (bootstraps first if needed), ``up`` (start + deploy),
 ``env`` (the shell lines), ``down``.
-Exit codes: 0 done, 1 a step failed (the message names it; the log's tail follows), 2 bad input.
+Exit codes: 0 done, 1 a step failed (the message names it; the log's tail follows; a failed `up` stops the
+emulator it started), 2 bad input, 130 interrupted (start and up stop what they started; deploy leaves it).
 """
 
 from __future__ import annotations
@@ -308,8 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        stopped = stop(folder)
-        print("interrupted" + ("; the emulator was stopped" if stopped else ""), file=sys.stderr)
+        # start and up stop the emulator they started (a half-started one is of no use); deploy leaves
+        # the running emulator as it is: CloudFormation there finishes or rolls back on its own.
+        kept = "" if args.command in ("start", "up") else "; the emulator is still running"
+        print(f"interrupted{'' if kept else ': the emulator this command started was stopped'}{kept}", file=sys.stderr)
         return 130
 
 
@@ -330,7 +333,11 @@ def _run(command: str, folder: Path, *, stage: str, port: int | None) -> int:
         running = start(folder, port=port)
         print(f"emulator running on {running.endpoint} (started in {time.monotonic() - began:.1f} s)", file=sys.stderr)
         if command == "up":
-            running = deploy(folder, stage=stage)
+            try:
+                running = deploy(folder, stage=stage)
+            except BaseException:
+                stop(folder)  # a failed or interrupted `up` leaves nothing running
+                raise
     if command != "start":
         print(f"stage {stage} deployed to the emulator ({time.monotonic() - began:.1f} s in all)", file=sys.stderr)
     print(shell_lines(running), end="")

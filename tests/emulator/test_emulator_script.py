@@ -110,3 +110,51 @@ def test_the_environment_drops_every_way_to_a_real_account() -> None:
     assert "AWS_PROFILE" not in env and "AWS_SESSION_TOKEN" not in env
     assert env["AWS_ACCESS_KEY_ID"] == "test" and env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
     assert env["AWS_CONFIG_FILE"] == os.devnull and env["PATH"] == "/bin"
+
+
+@pytest.mark.usefixtures("installed")
+@pytest.mark.parametrize(
+    ("failure", "code", "said"),
+    [
+        (emulator.EmulatorError("cdk deploy of stage dev failed (exit 1)"), 1, "error: cdk deploy of stage dev failed"),
+        (KeyboardInterrupt(), 130, "interrupted: the emulator this command started was stopped"),
+    ],
+)
+def test_an_up_whose_deploy_fails_or_is_interrupted_leaves_nothing_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], failure: BaseException,
+    code: int, said: str,
+) -> None:  # fmt: skip
+    started: list[int] = []
+    real_start = emulator.start
+
+    def start(folder: Path, **kwargs: object) -> object:
+        running = real_start(folder, **kwargs)
+        started.append(running.pid)
+        return running
+
+    def deploy(folder: Path, **kwargs: object) -> object:
+        raise failure
+
+    monkeypatch.setattr(emulator, "start", start)
+    monkeypatch.setattr(emulator, "deploy", deploy)
+    assert emulator.main(["up", "--state-dir", str(tmp_path)]) == code
+    out, err = capsys.readouterr()
+    assert said in err and out == ""  # nothing for `eval` to run
+    assert started and emulator.read_state(tmp_path) is None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(started[0], 0)
+
+
+def test_an_interrupted_deploy_leaves_the_running_emulator_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stopped: list[Path] = []
+
+    def deploy(folder: Path, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(emulator, "deploy", deploy)
+    monkeypatch.setattr(emulator, "stop", stopped.append)
+    assert emulator.main(["deploy", "--state-dir", str(tmp_path)]) == 130
+    assert "interrupted; the emulator is still running" in capsys.readouterr().err
+    assert stopped == []
