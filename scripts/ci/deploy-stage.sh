@@ -18,7 +18,8 @@ usage: scripts/ci/deploy-stage.sh STAGE [CHANGE_SET_NAME]
 Deploy stage STAGE (dev, staging, prod) through a change set that `release review` checks first.
 CHANGE_SET_NAME defaults to ci-<UTC time>; CI passes its run id so a change set names its build.
 The Region is the stage's `region` in stages.toml, else AWS_REGION / AWS_DEFAULT_REGION.
-Exit codes: 0 deployed (or nothing to change), 1 the review refused the change set, 2 bad input.
+Exit codes: 0 deployed (or nothing to change), 1 the review refused the change set, 2 bad input or
+the change set could not be read (nothing reviewed or deployed).
 EOF
 }
 
@@ -58,7 +59,14 @@ cdk_deploy() { "$cdk" deploy "$stack" --context stage="$stage" --require-approva
 
 echo "== prepare change set $change_set of $stack"
 cdk_deploy --method=prepare-change-set --change-set-name "$change_set"
-if ! "$aws" cloudformation describe-change-set --stack-name "$stack" --change-set-name "$change_set" >/dev/null 2>&1; then
+# The CDK CLI deletes a change set that changes nothing, so only ChangeSetNotFound means "nothing to
+# deploy"; any other failure to read it (access denied, throttling, a wrong Region) is an error: the
+# stage was neither reviewed nor deployed, and CI must not say it was.
+if ! describe_error=$("$aws" cloudformation describe-change-set --stack-name "$stack" --change-set-name "$change_set" 2>&1 >/dev/null); then
+  if ! grep -q "ChangeSetNotFound" <<<"$describe_error"; then
+    echo "error: could not read change set $change_set of $stack, so nothing was reviewed or deployed: $describe_error" >&2
+    exit 2
+  fi
   echo "== no change set: $stack already matches this commit"
 else
   echo "== review change set $change_set"

@@ -15,7 +15,7 @@ SCRIPT = ROOT / "scripts" / "ci" / "deploy-stage.sh"
 RECORDER = """#!/usr/bin/env bash
 echo "{name} $*" >> "$CALLS"
 case "{name} $*" in
-  "aws cloudformation describe-change-set"*) exit "${{CHANGE_SET_MISSING:-0}}" ;;
+  "aws cloudformation describe-change-set"*) echo "${{DESCRIBE_ERROR:-}}" >&2; exit "${{CHANGE_SET_MISSING:-0}}" ;;
   "release review"*) exit "${{REVIEW_EXIT:-0}}" ;;
 esac
 """
@@ -72,8 +72,14 @@ def test_a_refused_review_deletes_the_change_set_and_deploys_nothing(run):
     ]
 
 
+NOT_FOUND = (
+    "An error occurred (ChangeSetNotFound) when calling the DescribeChangeSet operation: "
+    "ChangeSet [gha-44] does not exist"
+)
+
+
 def test_no_change_set_means_nothing_to_review_or_execute(run):
-    result, calls = run("dev", "gha-44", CHANGE_SET_MISSING="255")
+    result, calls = run("dev", "gha-44", CHANGE_SET_MISSING="254", DESCRIBE_ERROR=NOT_FOUND)
     assert result.returncode == 0
     assert "already matches this commit" in result.stdout
     assert [c.split()[0] + " " + c.split()[1] for c in calls] == [
@@ -89,3 +95,22 @@ def test_bad_input_exits_2_before_calling_anything(run, args, code):
     result, calls = run(*args)
     assert result.returncode == code
     assert calls == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "An error occurred (AccessDenied) when calling the DescribeChangeSet operation: not authorized",
+        "An error occurred (Throttling) when calling the DescribeChangeSet operation: Rate exceeded",
+        "Could not connect to the endpoint URL",
+    ],
+)
+def test_a_change_set_that_cannot_be_read_is_an_error_not_nothing_to_deploy(run, error):
+    """Only ChangeSetNotFound means the CDK CLI found nothing to change; anything else leaves the stage
+    unreviewed and undeployed, and the script must fail saying so, never report success."""
+    result, calls = run("prod", "gha-45", CHANGE_SET_MISSING="254", DESCRIBE_ERROR=error)
+    assert result.returncode == 2
+    assert "could not read change set gha-45 of version-demo-prod, so nothing was reviewed or deployed" in result.stderr
+    assert error in result.stderr
+    assert "already matches" not in result.stdout
+    assert calls == ["cdk deploy version-demo-prod --context", "aws cloudformation describe-change-set --stack-name"]
