@@ -287,11 +287,27 @@ def emulator(folder: Path, *, stage: str | None = "dev") -> Iterator[Running]:
         stop(folder)
 
 
+COMMANDS_HELP = """commands:
+  start      start the emulator on a free 127.0.0.1 port (state and log in the state folder)
+  bootstrap  cdk bootstrap its account 000000000000 in us-east-1 (once; deploy does it when needed)
+  deploy     cdk deploy --context stage=STAGE --context target=emulator to the running emulator
+  up         start + deploy
+  env        print the shell lines that point a shell at the running emulator
+  down       stop it (its handler workers too); nothing is kept
+
+start, deploy, up and env print those shell lines on stdout (progress goes to stderr), so
+  eval "$(.venv/bin/python scripts/emulator.py up)"
+leaves the shell talking to the emulator, never to an account.
+exit codes: 0 done, 1 a step failed (a failed up stops what it started), 2 bad input,
+130 interrupted (start and up stop what they started; deploy leaves the emulator running)"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="scripts/emulator.py",
         description="Run the local AWS emulator and deploy a stage to it with the real CDK CLI (no account needed).",
-        epilog='A shell pointed at it: eval "$(.venv/bin/python scripts/emulator.py up)"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=COMMANDS_HELP,
     )
     parser.add_argument("command", choices=("start", "bootstrap", "deploy", "up", "env", "down"))
     parser.add_argument(

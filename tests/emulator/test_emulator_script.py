@@ -158,3 +158,12 @@ def test_an_interrupted_deploy_leaves_the_running_emulator_alone(
     assert emulator.main(["deploy", "--state-dir", str(tmp_path)]) == 130
     assert "interrupted; the emulator is still running" in capsys.readouterr().err
     assert stopped == []
+
+
+def test_help_explains_every_subcommand_there_is(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    choices = result.stdout.split("{", 1)[1].split("}", 1)[0].split(",")
+    table = emulator.COMMANDS_HELP.split("\n\n", 1)[0].splitlines()[1:]  # the lines under "commands:"
+    explained = [line.split()[0] for line in table]
+    assert explained == choices == ["start", "bootstrap", "deploy", "up", "env", "down"]
