@@ -149,7 +149,7 @@ TARGETS: dict[str, Target] = {
             "release_cli/ops/canary_report.py",
             "release_cli/ops/canary_watch.py",
         ),
-        tests=("tests/release_ops",),
+        tests=("tests/release_ops", "tests/canary"),  # the statistics' and judgement's own tests are in tests/canary
     ),
     "stage-config": Target(
         modules=("service_model/alias_spec.py", "service_model/stages.py"),
