@@ -86,7 +86,13 @@ def read_state(folder: Path) -> Running | None:
     path = folder / "state.json"
     if not path.is_file():
         return None
-    running = Running(**json.loads(path.read_text()))
+    try:
+        running = Running(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError) as err:  # unreadable, not JSON, or not this script's fields
+        raise EmulatorError(
+            f"{path} cannot be read as this script's state ({err}); `down` removes it (stop by hand any "
+            "emulator it named)"
+        ) from None
     return running if _alive(running.pid) else None
 
 
@@ -200,8 +206,10 @@ def stop(folder: Path) -> bool:
     """Stop the emulator recorded in ``folder`` (its whole process group: handler workers too).
     True when one was running; the state file goes either way."""
     path = folder / "state.json"
-    running = read_state(folder)
-    path.unlink(missing_ok=True)
+    try:
+        running = read_state(folder)
+    finally:
+        path.unlink(missing_ok=True)  # a state that cannot be read goes too, so the next start works
     if running is None:
         return False
     with contextlib.suppress(ProcessLookupError):
@@ -327,8 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         # start and up stop the emulator they started (a half-started one is of no use); deploy leaves
         # the running emulator as it is: CloudFormation there finishes or rolls back on its own.
-        kept = "" if args.command in ("start", "up") else "; the emulator is still running"
-        print(f"interrupted{'' if kept else ': the emulator this command started was stopped'}{kept}", file=sys.stderr)
+        if args.command in ("start", "up"):
+            print("interrupted: the emulator this command started was stopped", file=sys.stderr)
+        else:
+            running = read_state(folder)
+            where = f"still running on {running.endpoint}" if running else "not running"
+            print(f"interrupted; the emulator is {where}", file=sys.stderr)
         return 130
 
 

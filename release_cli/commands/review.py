@@ -10,7 +10,10 @@ Three sources, one report and one gate:
   is bad input too, naming the path looked in: a mistyped path must never switch the gate off. Only
   ``--first-release`` reviews a stage with no baseline, every resource as an Add;
 * ``review --old A --new B``: any two template files (JSON or YAML);
-* ``review --change-set NAME --stage S``: a real change set, read with boto3 (needs credentials).
+* ``review --change-set NAME --stage S``: a real change set, read with boto3 (needs credentials),
+  once CloudFormation has created it (waited for up to 5 minutes; Ctrl-C stops the wait, exit 130);
+  one that failed because it changes nothing is "no changes", one that failed for any other reason
+  is bad input naming CloudFormation's reason, never reviewed.
 
 Paths given on the command line are taken from the current directory, as every CLI does; only the
 defaults (cdk.out, baselines/, review_allowances.toml) come from the project root.
@@ -30,7 +33,8 @@ defaults (cdk.out, baselines/, review_allowances.toml) come from the project roo
 
 Exit codes: 0 safe (no data-losing change, or every one has an allowance); 1 danger; 2 bad input
 (a missing, unreadable or unparsable file, not a template, missing options, a stale or partial cloud
-assembly, a missing baseline without --first-release, an allowance file with a mistake, an AWS error).
+assembly, a missing baseline without --first-release, an allowance file with a mistake, an AWS error,
+a change set that failed or is still being created after the wait); 130 interrupted (it only reads).
 """
 
 from __future__ import annotations

@@ -145,19 +145,38 @@ def test_an_up_whose_deploy_fails_or_is_interrupted_leaves_nothing_running(
         os.killpg(started[0], 0)
 
 
+@pytest.mark.usefixtures("installed")
 def test_an_interrupted_deploy_leaves_the_running_emulator_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stopped: list[Path] = []
+    running = emulator.start(tmp_path)
+    try:
 
-    def deploy(folder: Path, **kwargs: object) -> object:
-        raise KeyboardInterrupt
+        def deploy(folder: Path, **kwargs: object) -> object:
+            raise KeyboardInterrupt
 
-    monkeypatch.setattr(emulator, "deploy", deploy)
-    monkeypatch.setattr(emulator, "stop", stopped.append)
-    assert emulator.main(["deploy", "--state-dir", str(tmp_path)]) == 130
-    assert "interrupted; the emulator is still running" in capsys.readouterr().err
-    assert stopped == []
+        monkeypatch.setattr(emulator, "deploy", deploy)
+        assert emulator.main(["deploy", "--state-dir", str(tmp_path)]) == 130
+        assert f"interrupted; the emulator is still running on {running.endpoint}" in capsys.readouterr().err
+        assert emulator.read_state(tmp_path) == running
+    finally:
+        emulator.stop(tmp_path)
+    assert emulator.main(["deploy", "--state-dir", str(tmp_path)]) == 130  # nothing running: it says so
+    assert "interrupted; the emulator is not running" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"pid": 1}', '["a list"]'])
+def test_a_state_file_that_cannot_be_read_is_named_and_down_clears_it(tmp_path: Path, content: str) -> None:
+    (tmp_path / "state.json").write_text(content)
+    for command in ("env", "start"):
+        result = run(tmp_path, command)
+        assert result.returncode == 1 and result.stdout == ""
+        assert f"{tmp_path / 'state.json'} cannot be read as this script's state" in result.stderr
+        assert "Traceback" not in result.stderr
+    cleared = run(tmp_path, "down")
+    assert cleared.returncode == 1 and "cannot be read" in cleared.stderr
+    assert not (tmp_path / "state.json").exists()
+    assert run(tmp_path, "down").stderr.strip() == "no emulator was running"
 
 
 def test_help_explains_every_subcommand_there_is(tmp_path: Path) -> None:
