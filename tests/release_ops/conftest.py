@@ -231,3 +231,22 @@ def prod_pair(more: dict[str, str] | None = None) -> Iterator[tuple[Lab, Lab]]:
         lab.alias("staging", "2")
     with two_function_stack("prod", api, worker, api_new="2", worker_new="2", more=more):
         yield api, worker
+
+
+Service = tuple[Lab, Lab]
+"""prod's Order API and worker (``prod_pair``), as the release-train tests take them."""
+
+
+@pytest.fixture
+def service(aws_env: str) -> Iterator[Service]:
+    """prod's two functions (the Order API and the worker), one audit table: prod -> 1, staging -> 2 on
+    each, behind a stand-in ``version-demo-prod`` stack whose outputs name both. (A module may define its
+    own ``service``, as test_status_functions does for staging.)"""
+    with prod_pair() as pair:
+        yield pair
+
+
+def prod_states(service: Service) -> tuple[Any, Any]:
+    """The ``prod`` alias of each function, as it is now."""
+    api, worker = service
+    return api.state("prod"), worker.state("prod")

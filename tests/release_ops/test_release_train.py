@@ -3,25 +3,15 @@ second move puts the first back, a release is rolled back whole, and audit lists
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from release_cli.ops.release_train import new_release_id
 from tests.release_ops.aws_hooks import deny_update_alias_of, hook_cli_clients
-from tests.release_ops.conftest import Lab, prod_pair
+from tests.release_ops.conftest import Service
 
-Service = tuple[Lab, Lab]
 PROMOTE = ("promote", "--stage", "prod", "--all", "--alias", "prod", "--from-alias", "staging", "--yes")
-
-
-@pytest.fixture
-def service(aws_env: str) -> Iterator[Service]:
-    """prod's two functions (the Order API and the worker), one audit table: prod -> 1, staging -> 2 on
-    each, behind a stand-in ``version-demo-prod`` stack whose outputs name both."""
-    with prod_pair() as pair:
-        yield pair
 
 
 def _release(run_cli: Any, *argv: str) -> Any:

@@ -11,24 +11,16 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.release_ops.aws_hooks import deny_update_alias_of, hook_cli_clients
-from tests.release_ops.conftest import Lab, prod_pair, two_function_stack
+from tests.release_ops.conftest import Service, two_function_stack
 from tests.release_ops.self_signal import send_guarded
 
-Service = tuple[Lab, Lab]
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging")
-
-
-@pytest.fixture
-def service(aws_env: str) -> Iterator[Service]:
-    with prod_pair() as pair:
-        yield pair
 
 
 def _answer(parsed: dict[str, Any]) -> tuple[Any, dict[str, Any]]:

@@ -5,29 +5,16 @@ during the put-backs, and the refusals of ``rollback --release`` naming what mov
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.release_ops.aws_hooks import aws_error, hook_cli_clients, request_body
-from tests.release_ops.conftest import REGION, Lab, prod_pair
+from tests.release_ops.conftest import REGION, Lab, Service, prod_states
 from tests.release_ops.self_signal import send_guarded
 
-Service = tuple[Lab, Lab]
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging", "--yes")
 DENIED = "not authorized to perform: lambda:UpdateAlias"
-
-
-@pytest.fixture
-def service(aws_env: str) -> Iterator[Service]:
-    with prod_pair() as pair:
-        yield pair
-
-
-def _states(service: Service) -> tuple[Any, Any]:
-    api, worker = service
-    return api.state("prod"), worker.state("prod")
 
 
 def _release_id(err: str) -> str:
@@ -74,7 +61,7 @@ def test_a_failed_first_move_names_it_and_has_nothing_to_put_back(
     assert result.code == 2
     release = _release_id(result.err)
     assert result.err.splitlines() == [*_failure(release, "order-api"), "  no earlier move of this release to put back"]
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_an_alias_the_release_did_not_change_is_not_put_back(
@@ -106,7 +93,7 @@ def test_a_put_back_restores_a_weighted_route_and_records_why(
         *_failure(release, "order-worker"),
         "  order-api: alias prod put back to 1 @ 90% + 2 @ 10% (audited)",
     ]
-    assert _states(service) == (("1", {"2": 0.1}), ("1", {}))
+    assert prod_states(service) == (("1", {"2": 0.1}), ("1", {}))
     undo, promote = _ok(run_cli, "audit", "--stage", "prod", "--release", release)
     assert (undo["action"], undo["reason"]) == ("release-undo", f"put back: release {release} failed")
     assert (promote["action"], promote["reason"]) == ("promote", "")
@@ -155,7 +142,7 @@ def test_two_aliases_moved_by_hand_meanwhile_are_both_left_and_counted(
             "--alias prod --to 1"
         )
     assert lines[-1] == "  2 ALIAS(ES) COULD NOT BE PUT BACK: the release is half applied"
-    assert _states(service) == (("1", {}), ("3", {}))
+    assert prod_states(service) == (("1", {}), ("3", {}))
 
 
 def test_signals_during_the_put_backs_wait_for_them_and_are_named_once_each(
@@ -189,7 +176,7 @@ def test_signals_during_the_put_backs_wait_for_them_and_are_named_once_each(
         "  SIGTERM arrived while putting back: the put-backs were finished first",
         "  SIGINT arrived while putting back: the put-backs were finished first",
     ]
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_a_release_recorded_in_another_audit_table_is_undone_from_that_table(service: Service, run_cli: Any) -> None:
@@ -199,7 +186,7 @@ def test_a_release_recorded_in_another_audit_table_is_undone_from_that_table(ser
     assert missing.code == 2 and f"no record of release {release}" in missing.err
     undone = _ok(run_cli, "rollback", "--stage", "prod", "--release", release, "--audit-table", worker.table, "--yes")
     assert [(m["function"], m["to"]["version"]) for m in undone["moves"]] == [("order-api", "1"), ("order-worker", "1")]
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_a_release_of_an_alias_stages_toml_does_not_declare_is_found_with_alias(service: Service, run_cli: Any) -> None:

@@ -6,30 +6,16 @@ failed, was already undone, or an alias moved since (refused unless --force)."""
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.release_ops.aws_hooks import aws_error, deny_update_alias_of, hook_cli_clients, request_body
-from tests.release_ops.conftest import Lab, new_lab, prod_pair, two_function_stack
+from tests.release_ops.conftest import Service, new_lab, prod_states, two_function_stack
 from tests.release_ops.self_signal import send_guarded
 
-Service = tuple[Lab, Lab]
 TRAIN = ("promote", "--stage", "prod", "--all", "--from-alias", "staging", "--yes")
 """No --alias: each function's trigger alias in prod (both: prod)."""
-
-
-@pytest.fixture
-def service(aws_env: str) -> Iterator[Service]:
-    """prod's Order API and worker: prod -> 1, staging -> 2 on each, one audit table, a stand-in stack."""
-    with prod_pair() as pair:
-        yield pair
-
-
-def _states(service: Service) -> tuple[Any, Any]:
-    api, worker = service
-    return api.state("prod"), worker.state("prod")
 
 
 def _ok(run_cli: Any, *argv: str) -> Any:
@@ -47,7 +33,7 @@ def test_the_train_moves_each_functions_trigger_alias_by_default(service: Servic
     assert [(m["function"], m["alias"], m["to"]["version"]) for m in document["moves"]] == [
         ("order-api", "prod", "2"), ("order-worker", "prod", "2")
     ]  # fmt: skip
-    assert _states(service) == (("2", {}), ("2", {}))
+    assert prod_states(service) == (("2", {}), ("2", {}))
 
 
 def test_from_stage_alone_promotes_the_code_that_stage_runs(service: Service, run_cli: Any) -> None:
@@ -65,7 +51,7 @@ def test_from_stage_alone_promotes_the_code_that_stage_runs(service: Service, ru
         ("order-api", "3"),
         ("order-worker", "2"),
     ]
-    assert _states(service) == (("3", {}), ("2", {}))
+    assert prod_states(service) == (("3", {}), ("2", {}))
 
 
 def test_no_version_with_staging_code_refuses_before_any_move(service: Service, run_cli: Any) -> None:
@@ -78,7 +64,7 @@ def test_no_version_with_staging_code_refuses_before_any_move(service: Service, 
         result = run_cli("promote", "--stage", "prod", "--all", "--from-stage", "staging", "--yes")
     assert result.code == 1, result.err
     assert "order-worker: no version of" in result.err
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_sigterm_during_the_second_move_finishes_it_then_puts_both_back_and_exits_143(
@@ -96,7 +82,7 @@ def test_sigterm_during_the_second_move_finishes_it_then_puts_both_back_and_exit
     assert "the move of order-worker (alias prod) was interrupted (SIGTERM)" in result.err
     assert "order-worker: alias prod put back to 1 (audited)" in result.err
     assert "order-api: alias prod put back to 1 (audited)" in result.err
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
     trail = _ok(run_cli, "audit", "--stage", "prod", "--release", _release_id(result.err))
     assert sorted((r["function"] == api.function, r["action"]) for r in trail) == [
         (False, "promote"), (False, "release-undo"), (True, "promote"), (True, "release-undo")
@@ -119,7 +105,7 @@ def test_sigterm_between_moves_puts_the_first_back_and_exits_143(
     assert result.code == 143, result.err
     assert "the move of order-worker (alias prod) was interrupted (SIGTERM)" in result.err
     assert "order-api: alias prod put back to 1 (audited)" in result.err
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_a_put_back_leaves_an_alias_someone_else_moved_meanwhile(
@@ -142,7 +128,7 @@ def test_a_put_back_leaves_an_alias_someone_else_moved_meanwhile(
     assert "changed since this release moved it" in result.err and "half applied" in result.err
     assert "release rollback --stage prod --function order-api --alias prod --to 1" in result.err
     assert result.json()["error"]["exitCode"] == 2 and "COULD NOT BE PUT BACK" in result.json()["error"]["message"]
-    assert _states(service) == (("2", {"1": 0.5}), ("1", {}))  # the hand edit stands; nothing overwrote it
+    assert prod_states(service) == (("2", {"1": 0.5}), ("1", {}))  # the hand edit stands; nothing overwrote it
 
 
 def test_a_move_whose_record_failed_is_named_and_the_earlier_move_put_back(
@@ -162,7 +148,7 @@ def test_a_move_whose_record_failed_is_named_and_the_earlier_move_put_back(
     assert "BUT ITS AUDIT RECORD WAS NOT WRITTEN" in result.err
     assert "order-worker: ALIAS prod MOVED WITHOUT ITS AUDIT RECORD and was not put back" in result.err
     assert "order-api: alias prod put back to 1 (audited)" in result.err
-    assert _states(service) == (("1", {}), ("2", {}))
+    assert prod_states(service) == (("1", {}), ("2", {}))
 
 
 def test_rollback_of_a_failed_release_finds_nothing_left_to_undo(
@@ -175,11 +161,11 @@ def test_rollback_of_a_failed_release_finds_nothing_left_to_undo(
     with monkeypatch.context() as patch:
         hook_cli_clients(patch, {"before-call.lambda.UpdateAlias": deny_worker})
         failed = run_cli(*TRAIN)
-    assert failed.code == 2 and _states(service) == (("1", {}), ("1", {}))
+    assert failed.code == 2 and prod_states(service) == (("1", {}), ("1", {}))
     undo = run_cli("rollback", "--stage", "prod", "--release", _release_id(failed.err), "--yes")
     assert undo.code == 1, undo.err
     assert "left nothing moved" in undo.err
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_a_release_undone_once_names_the_release_that_undid_it(service: Service, run_cli: Any) -> None:
@@ -188,7 +174,7 @@ def test_a_release_undone_once_names_the_release_that_undid_it(service: Service,
     again = run_cli("rollback", "--stage", "prod", "--release", release, "--yes")
     assert again.code == 1
     assert f"already undone by release {undone}" in again.err and "nothing was changed" in again.err
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
 
 
 def test_rollback_of_a_release_an_alias_moved_since_needs_force(service: Service, run_cli: Any) -> None:
@@ -199,11 +185,11 @@ def test_rollback_of_a_release_an_alias_moved_since_needs_force(service: Service
     refused = run_cli("rollback", "--stage", "prod", "--release", release, "--yes")
     assert refused.code == 1
     assert "order-worker: alias prod moved since release" in refused.err and "--force" in refused.err
-    assert _states(service) == (("2", {}), ("3", {}))  # the Order API did not go back either
+    assert prod_states(service) == (("2", {}), ("3", {}))  # the Order API did not go back either
     forced = run_cli("rollback", "--stage", "prod", "--release", release, "--force", "--yes", "--json")
     assert forced.code == 0, forced.err
     assert "--force: order-worker: alias prod moved since release" in forced.err
-    assert _states(service) == (("1", {}), ("1", {}))
+    assert prod_states(service) == (("1", {}), ("1", {}))
     moves = forced.json()["moves"]
     assert [(m["function"], m["from"]["version"], m["to"]["version"]) for m in moves] == [
         ("order-api", "2", "1"), ("order-worker", "3", "1")
