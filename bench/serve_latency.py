@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 sys.dont_write_bytecode = True
 
 from release_cli.local_invoke import template_path  # noqa: E402
+from tests.serve.order_traffic import order_request  # noqa: E402
 
 CREATE = json.dumps({"customerId": "CUST-001", "items": [{"productId": "PROD-A", "quantity": 2}]}).encode()
 URL_LINE = re.compile(r"on http://127\.0\.0\.1:(\d+) ")
@@ -134,14 +135,7 @@ def client_run(port: int, count: int, first: int, cell: Cell, *, keep_alive: boo
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            if create:
-                headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
-                conn.request("POST", "/orders", body=CREATE, headers=headers)
-            else:
-                conn.request("GET", "/orders/ORD-2024-001")
-            response = conn.getresponse()
-            response.read()
-            status = response.status
+            status = order_request(conn, create_body=CREATE if create else None)
         except OSError as err:
             with cell.lock:
                 cell.failures.append(f"{type(err).__name__}: {err}")

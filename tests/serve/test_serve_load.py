@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from tests.conftest import CliResult
 from tests.serve.conftest import Served, start_server
+from tests.serve.order_traffic import order_request
 
 CLIENTS = 50
 PER_CLIENT = 4
@@ -40,15 +40,9 @@ def clients(port: int, *, keep_alive: bool) -> list[str]:
         for n in range(PER_CLIENT):
             try:
                 conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                if (index + n) % 2:
-                    headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
-                    conn.request("POST", "/orders", body=CREATE, headers=headers)
-                else:
-                    conn.request("GET", "/orders/ORD-2024-001")
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    problems.append(f"HTTP {response.status}")
+                status = order_request(conn, create_body=CREATE.encode() if (index + n) % 2 else None)
+                if status != 200:
+                    problems.append(f"HTTP {status}")
             except OSError as err:
                 problems.append(f"{type(err).__name__}: {err}")
                 conn = None
